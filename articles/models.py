@@ -1,0 +1,280 @@
+import math
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+# First path segments the site itself answers; a section with one of these slugs would
+# shadow (or be shadowed by) a real page, so it is refused.
+RESERVED_SECTION_SLUGS = frozenset(
+    {
+        "admin",
+        "authors",
+        "tags",
+        "search",
+        "feed",
+        "atom",
+        "static",
+        "media",
+        "sitemap.xml",
+        "news-sitemap.xml",
+        "robots.txt",
+        "favicon.ico",
+        "preview",
+        "api",
+        "accounts",
+        "login",
+        "logout",
+        "archive",
+        "i18n",
+        "en",
+        "fr",
+        "health",
+        "healthz",
+        "about",
+        "page",
+    }
+)
+
+WORDS_PER_MINUTE = 230
+
+
+def validate_section_slug(value):
+    if value.lower() in RESERVED_SECTION_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is reserved for a site page; choose another slug for this section."),
+            code="reserved_slug",
+            params={"slug": value},
+        )
+
+
+class Author(models.Model):
+    # The name is kept exactly as the byline is written ("Titi KEITA"): never title-cased.
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    role = models.CharField(_("role"), max_length=120, blank=True, help_text=_("e.g. Columnist"))
+    bio = models.TextField(_("short bio"), blank=True)
+    photo = models.ImageField(_("photo"), upload_to="authors/%Y/", blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author_profile",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class Section(models.Model):
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(
+        _("slug"), max_length=80, unique=True, validators=[validate_section_slug]
+    )
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(slug__in=sorted(RESERVED_SECTION_SLUGS)),
+                name="section_slug_not_reserved",
+                violation_error_message=_("This slug is reserved for a site page."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """The one definition of public: published, and its time has come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def with_byline(self):
+        """What any list of articles shows: section and ordered bylines, in fixed queries."""
+        return self.select_related("section").prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        )
+
+    def with_page_related(self):
+        return self.with_byline().prefetch_related("tags")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+
+    class Genre(models.TextChoices):
+        NEWS = "news", _("News")
+        OPINION = "opinion", _("Opinion")
+        ANALYSIS = "analysis", _("Analysis")
+
+    headline = models.CharField(_("headline"), max_length=250)
+    slug = models.SlugField(_("slug"), max_length=255, unique=True)
+    standfirst = models.TextField(
+        _("standfirst"), blank=True, help_text=_("The short summary shown under the headline.")
+    )
+    body = models.TextField(_("body"), blank=True)
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="articles"
+    )
+    genre = models.CharField(_("genre"), max_length=20, choices=Genre, default=Genre.NEWS)
+    authors = models.ManyToManyField(
+        Author, through="Byline", related_name="articles", verbose_name=_("authors")
+    )
+    tags = TaggableManager(_("tags"), through="TaggedArticle", blank=True)
+
+    # Dimensions are stored with the image so pages never open the file to size it.
+    hero_image = models.ImageField(
+        _("hero image"),
+        upload_to="articles/%Y/%m/",
+        blank=True,
+        width_field="hero_image_width",
+        height_field="hero_image_height",
+    )
+    hero_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_image_alt = models.CharField(_("alt text"), max_length=250, blank=True)
+    hero_image_caption = models.CharField(_("caption"), max_length=400, blank=True)
+    hero_image_credit = models.CharField(_("credit"), max_length=200, blank=True)
+
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
+            models.Index(
+                fields=["section", "status", "-published_at"], name="article_section_pub_idx"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="published_article_has_date",
+                violation_error_message=_("A published article needs a publication date."),
+            )
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"section": self.section.slug, "slug": self.slug})
+
+    @property
+    def is_published(self):
+        """The same rule as ArticleQuerySet.published(), for one article in hand."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_opinion(self):
+        return self.genre == self.Genre.OPINION
+
+    @property
+    def genre_label(self):
+        """The label readers see; plain news carries none, opinion and analysis always do."""
+        return "" if self.genre == self.Genre.NEWS else self.get_genre_display()
+
+    @property
+    def word_count(self):
+        return len(strip_tags(self.body).split())
+
+    @property
+    def reading_minutes(self):
+        return max(1, math.ceil(self.word_count / WORDS_PER_MINUTE))
+
+    @property
+    def was_updated(self):
+        """Worth telling readers: a change well after publication, not the save that published."""
+        if not self.published_at:
+            return False
+        return self.updated_at - self.published_at > timedelta(minutes=10)
+
+    @property
+    def ordered_authors(self):
+        return [byline.author for byline in self.bylines.all()]
+
+
+class Byline(models.Model):
+    """One author's place in an article's byline; the lowest position is named first."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(
+        Author, verbose_name=_("author"), on_delete=models.PROTECT, related_name="bylines"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("byline")
+        verbose_name_plural = _("bylines")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="byline_unique_author"),
+        ]
+        indexes = [models.Index(fields=["author", "article"], name="byline_author_idx")]
+
+    def __str__(self):
+        return f"{self.author} on {self.article}"
+
+
+class TaggedArticle(TaggedItemBase):
+    content_object = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+    class Meta:
+        verbose_name = _("tagged article")
+        verbose_name_plural = _("tagged articles")
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_article_unique")
+        ]

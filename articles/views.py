@@ -1,0 +1,98 @@
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.generic import ListView
+from taggit.models import Tag
+
+from .models import Article, Author, Section
+
+HOME_LATEST_COUNT = 12
+
+
+def home(request):
+    articles = list(Article.objects.published().with_byline()[: HOME_LATEST_COUNT + 1])
+    return render(
+        request,
+        "articles/home.html",
+        {"lead": articles[0] if articles else None, "latest": articles[1:]},
+    )
+
+
+def article_detail(request, section, slug):
+    article = get_object_or_404(Article.objects.published().with_page_related(), slug=slug)
+    if article.section.slug != section:
+        # The section moved or the link was mistyped: send readers to the one true URL.
+        return redirect(article, permanent=True)
+    return render(
+        request,
+        "articles/article_detail.html",
+        {"article": article, "current_section_slug": article.section.slug},
+    )
+
+
+class PublishedListView(ListView):
+    """A paginated list of published articles filtered by what the URL names."""
+
+    context_object_name = "articles"
+    paginate_by = settings.NEWSROOM_PAGE_SIZE
+    # A page number that is not a number, or past the end, is a 404 rather than an error.
+    allow_empty = True
+
+    def get_queryset(self):
+        return Article.objects.published().with_byline().filter(**self.get_filters())
+
+    def get_filters(self):
+        raise NotImplementedError
+
+
+class SectionView(PublishedListView):
+    template_name = "articles/section.html"
+
+    def get(self, request, *args, **kwargs):
+        self.section = get_object_or_404(Section, slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def get_filters(self):
+        return {"section": self.section}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            section=self.section, current_section_slug=self.section.slug, **kwargs
+        )
+
+
+class AuthorView(PublishedListView):
+    template_name = "articles/author.html"
+
+    def get(self, request, *args, **kwargs):
+        self.author = get_object_or_404(Author, slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def get_filters(self):
+        return {"bylines__author": self.author}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(author=self.author, **kwargs)
+        # An author with nothing published has no public page: a profile must not
+        # announce a writer, or a story, before anything of theirs is out.
+        if not context["page_obj"].paginator.count:
+            raise Http404("No published articles by this author.")
+        return context
+
+
+class TagView(PublishedListView):
+    template_name = "articles/tag.html"
+
+    def get(self, request, *args, **kwargs):
+        self.tag = get_object_or_404(Tag, slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def get_filters(self):
+        return {"tags": self.tag}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(tag=self.tag, **kwargs)
+        # A tag used only on drafts would leak what an unpublished story is about.
+        if not context["page_obj"].paginator.count:
+            raise Http404("No published articles with this tag.")
+        return context

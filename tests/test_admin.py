@@ -1,0 +1,102 @@
+"""The first cut of the admin: every model listed, searchable and filterable."""
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article
+
+from .factories import make_article, make_author, make_section, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(make_user("chief", is_staff=True, is_superuser=True))
+    return client
+
+
+def test_article_changelist_shows_bylines_and_filters(admin_client):
+    article = make_article(
+        headline="Budget vote", authors=[make_author(name="Ada ONE"), make_author(name="Ben TWO")]
+    )
+    make_article(headline="Draft piece", status=Article.Status.DRAFT)
+    url = reverse("admin:articles_article_changelist")
+    html = admin_client.get(url).text
+    assert "Budget vote" in html and "Ada ONE, Ben TWO" in html
+    filtered = admin_client.get(url, {"status__exact": "draft"}).text
+    assert "Draft piece" in filtered and "Budget vote" not in filtered
+    searched = admin_client.get(url, {"q": "Ben TWO"}).text
+    assert "Budget vote" in searched and "Draft piece" not in searched
+    by_section = admin_client.get(url, {"section__id__exact": article.section_id}).text
+    assert "Budget vote" in by_section and "Draft piece" not in by_section
+
+
+def test_every_admin_page_renders(admin_client):
+    article = make_article()
+    for name, args in [
+        ("admin:articles_article_add", []),
+        ("admin:articles_article_change", [article.pk]),
+        ("admin:articles_author_changelist", []),
+        ("admin:articles_author_add", []),
+        ("admin:articles_section_changelist", []),
+        ("admin:taggit_tag_changelist", []),
+    ]:
+        assert admin_client.get(reverse(name, args=args)).status_code == 200, name
+
+
+def test_author_autocomplete_finds_authors_by_name(admin_client):
+    make_author(name="Titi KEITA")
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "articles", "model_name": "byline", "field_name": "author", "term": "keita"},
+    )
+    assert response.status_code == 200
+    assert [item["text"] for item in response.json()["results"]] == ["Titi KEITA"]
+
+
+def test_adding_an_article_with_two_ordered_bylines(admin_client):
+    section = make_section()
+    first, second = make_author(name="Second Named"), make_author(name="First Named")
+    response = admin_client.post(
+        reverse("admin:articles_article_add"),
+        {
+            "headline": "Written in the admin",
+            "slug": "written-in-the-admin",
+            "standfirst": "",
+            "body": "<p>Text.</p>",
+            "section": section.pk,
+            "genre": "news",
+            "tags": "Sahel, Budget",
+            "status": "draft",
+            "hero_image_alt": "",
+            "hero_image_caption": "",
+            "hero_image_credit": "",
+            "bylines-TOTAL_FORMS": "2",
+            "bylines-INITIAL_FORMS": "0",
+            "bylines-0-author": first.pk,
+            "bylines-0-position": "1",
+            "bylines-1-author": second.pk,
+            "bylines-1-position": "0",
+        },
+    )
+    assert response.status_code == 302, response.text
+    article = Article.objects.get(slug="written-in-the-admin")
+    assert article.ordered_authors == [second, first]
+    assert sorted(tag.name for tag in article.tags.all()) == ["Budget", "Sahel"]
+    assert article.created_by.username == "chief"
+
+
+def test_admin_refuses_a_reserved_section_slug(admin_client):
+    response = admin_client.post(
+        reverse("admin:articles_section_add"),
+        {"name": "Admin", "slug": "admin", "description": "", "position": 0},
+    )
+    assert response.status_code == 200
+    assert "reserved for a site page" in response.text
+
+
+def test_public_cannot_reach_the_admin(client):
+    response = client.get(reverse("admin:articles_article_changelist"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]

@@ -1,0 +1,69 @@
+"""load_demo: a whole demo newsroom, built once however often it runs."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from articles.models import Article, Author, Byline, Section
+
+pytestmark = pytest.mark.django_db
+
+SAMPLE_URL = "/opinion/mali-russia-defense-talks-signal-strategic-shift-and-sovereign-posture/"
+
+
+def counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (Article, Author, Byline, Section, get_user_model())
+    } | {"tags": sum(article.tags.count() for article in Article.objects.all())}
+
+
+def test_load_demo_serves_the_sample_piece_by_titi_keita(client):
+    call_command("load_demo")
+    response = client.get(SAMPLE_URL)
+    assert response.status_code == 200
+    html = response.text
+    assert '<span class="genre-label genre-opinion">Opinion</span>' in html
+    assert '<a href="/authors/titi-keita/" rel="author">Titi KEITA</a>' in html
+    assert client.get("/authors/titi-keita/").status_code == 200
+
+
+def test_load_demo_is_idempotent():
+    call_command("load_demo")
+    first = counts()
+    assert first["Article"] >= 6 and first["Section"] == 4
+    call_command("load_demo")
+    assert counts() == first
+
+
+def test_demo_has_a_multi_author_piece_and_every_genre():
+    call_command("load_demo")
+    assert {article.genre for article in Article.objects.all()} == set(Article.Genre.values)
+    assert any(len(article.ordered_authors) > 1 for article in Article.objects.all())
+    assert Article.objects.published().count() == Article.objects.count()
+
+
+def test_demo_accounts_only_when_debug_is_on(settings, capsys):
+    settings.DEBUG = False
+    call_command("load_demo")
+    assert get_user_model().objects.count() == 0
+    assert "Demo accounts skipped" in capsys.readouterr().out
+    settings.DEBUG = True
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    user = get_user_model().objects.get(username="editor")
+    assert user.is_staff and user.check_password("newsroom-demo")
+    assert "Demo login: editor / newsroom-demo" in out
+
+
+def test_every_demo_page_renders(client):
+    call_command("load_demo")
+    paths = ["/"]
+    paths += [section.get_absolute_url() for section in Section.objects.all()]
+    paths += [article.get_absolute_url() for article in Article.objects.all()]
+    paths += [author.get_absolute_url() for author in Author.objects.all()]
+    paths += [
+        f"/tags/{tag.slug}/" for article in Article.objects.all() for tag in article.tags.all()
+    ]
+    for path in paths:
+        assert client.get(path).status_code == 200, path

@@ -1,0 +1,65 @@
+"""Settings from the environment: safe defaults, and a clear word when something is missing."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage(*args, **env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", **env},
+        check=False,
+    )
+
+
+def test_production_without_secret_key_refuses_to_start_naming_the_variable():
+    result = manage("check")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "env,variable",
+    [
+        ({"DEBUG": "maybe"}, "DEBUG"),
+        ({"DEBUG": "1", "CONN_MAX_AGE": "forever"}, "CONN_MAX_AGE"),
+        ({"DEBUG": "1", "DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL"),
+    ],
+)
+def test_bad_values_are_named(env, variable):
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert variable in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_production_with_a_secret_key_passes_the_system_checks(tmp_path):
+    result = manage(
+        "check",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="news.example.org",
+        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_defaults_are_safe(settings):
+    from newsroom import settings as project
+
+    assert project.USE_TZ is True
+    assert project.DEBUG is False  # the test run sets no DEBUG
+    assert project.ALLOWED_HOSTS == []
+    assert project.DATABASES["default"]["ENGINE"] in {
+        "django.db.backends.sqlite3",
+        "django.db.backends.postgresql",
+    }
