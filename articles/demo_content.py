@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -93,7 +94,12 @@ PIECES = [
     ),
 ]
 
-DEMO_ACCOUNTS = [("editor", "newsroom-demo", True)]
+# (username, password, superuser, role group, author profile slug)
+DEMO_ACCOUNTS = [
+    ("editor", "newsroom-demo", True, None, None),
+    ("moderator", "newsroom-demo", False, "Moderator", None),
+    ("writer", "newsroom-demo", False, "Writer", "mariam-coulibaly"),
+]
 
 
 @transaction.atomic
@@ -137,11 +143,19 @@ def load_demo(*, now=None, with_accounts=None, log=print):
         log("Demo accounts skipped: DEBUG is off.")
         return
     User = get_user_model()
-    for username, password, is_superuser in DEMO_ACCOUNTS:
+    for username, password, is_superuser, role, author_slug in DEMO_ACCOUNTS:
         user, made = User.objects.get_or_create(
             username=username, defaults={"is_staff": True, "is_superuser": is_superuser}
         )
         if made:
             user.set_password(password)
             user.save()
-        log(f"Demo login: {username} / {password} at /admin/" + ("" if made else " (existing)"))
+            if role:
+                user.groups.add(Group.objects.get(name=role))
+            if author_slug:
+                Author.objects.filter(slug=author_slug, user=None).update(user=user)
+        label = role or "administrator"
+        log(
+            f"Demo login ({label}): {username} / {password} at /admin/"
+            + ("" if made else " (existing)")
+        )

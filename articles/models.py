@@ -9,8 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
+
+from .sanitize import EDITOR_EXTENSIONS, sanitize_html
 
 # First path segments the site itself answers; a section with one of these slugs would
 # shadow (or be shadowed by) a real page, so it is refused.
@@ -62,7 +65,16 @@ class Author(models.Model):
     slug = models.SlugField(_("slug"), max_length=140, unique=True)
     role = models.CharField(_("role"), max_length=120, blank=True, help_text=_("e.g. Columnist"))
     bio = models.TextField(_("short bio"), blank=True)
-    photo = models.ImageField(_("photo"), upload_to="authors/%Y/", blank=True)
+    photo = models.ImageField(
+        _("photo"),
+        upload_to="authors/%Y/",
+        blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_renditions = models.JSONField(default=dict, blank=True, editable=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user account"),
@@ -82,6 +94,12 @@ class Author(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
+
+    @property
+    def photo_picture(self):
+        from .renditions import picture
+
+        return picture(self.photo_renditions, self._meta.get_field("photo").storage)
 
 
 class Section(models.Model):
@@ -144,7 +162,9 @@ class Article(models.Model):
     standfirst = models.TextField(
         _("standfirst"), blank=True, help_text=_("The short summary shown under the headline.")
     )
-    body = models.TextField(_("body"), blank=True)
+    body = ProseEditorField(
+        _("body"), extensions=EDITOR_EXTENSIONS, sanitize=sanitize_html, blank=True
+    )
     section = models.ForeignKey(
         Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="articles"
     )
@@ -167,6 +187,20 @@ class Article(models.Model):
     hero_image_alt = models.CharField(_("alt text"), max_length=250, blank=True)
     hero_image_caption = models.CharField(_("caption"), max_length=400, blank=True)
     hero_image_credit = models.CharField(_("credit"), max_length=200, blank=True)
+    hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
+
+    seo_title = models.CharField(
+        _("SEO title"),
+        max_length=70,
+        blank=True,
+        help_text=_("Shown in search results and browser tabs; the headline when empty."),
+    )
+    meta_description = models.CharField(
+        _("meta description"),
+        max_length=160,
+        blank=True,
+        help_text=_("Shown under the title in search results; the standfirst when empty."),
+    )
 
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
@@ -187,6 +221,7 @@ class Article(models.Model):
         ordering = ["-published_at", "-created_at"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
+        permissions = [("publish_article", _("Can publish, schedule and unpublish articles"))]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
             models.Index(
@@ -204,8 +239,33 @@ class Article(models.Model):
     def __str__(self):
         return self.headline
 
+    def save(self, *args, **kwargs):
+        # The allowlist holds for every write, not only those that come through a form.
+        self.body = sanitize_html(self.body)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"section": self.section.slug, "slug": self.slug})
+
+    def clean(self):
+        if self.hero_image and not self.hero_image_alt.strip():
+            raise ValidationError(
+                {"hero_image_alt": _("Describe the image for readers who cannot see it.")}
+            )
+
+    @property
+    def hero_picture(self):
+        from .renditions import picture
+
+        return picture(self.hero_renditions, self._meta.get_field("hero_image").storage)
+
+    @property
+    def page_title(self):
+        return self.seo_title or self.headline
+
+    @property
+    def description(self):
+        return self.meta_description or self.standfirst
 
     @property
     def is_published(self):
@@ -278,3 +338,19 @@ class TaggedArticle(TaggedItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_article_unique")
         ]
+
+
+class SlugRedirect(models.Model):
+    """An old slug of a published article, so links already shared keep working."""
+
+    old_slug = models.SlugField(max_length=255, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="slug_redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("slug redirect")
+        verbose_name_plural = _("slug redirects")
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article.slug}"

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from .models import Article, Author, Section
+from .models import Article, Author, Section, SlugRedirect
 
 HOME_LATEST_COUNT = 12
 
@@ -19,14 +19,24 @@ def home(request):
 
 
 def article_detail(request, section, slug):
-    article = get_object_or_404(Article.objects.published().with_page_related(), slug=slug)
-    if article.section.slug != section:
+    published = Article.objects.published().with_page_related()
+    article = published.filter(slug=slug).first()
+    if article is None:
+        # A link shared before the slug changed still finds the article.
+        moved = get_object_or_404(SlugRedirect.objects.select_related("article"), old_slug=slug)
+        article = get_object_or_404(published, pk=moved.article_id)
+    if article.section.slug != section or article.slug != slug:
         # The section moved or the link was mistyped: send readers to the one true URL.
         return redirect(article, permanent=True)
     return render(
         request,
         "articles/article_detail.html",
-        {"article": article, "current_section_slug": article.section.slug},
+        {
+            "article": article,
+            "bylines": article.bylines.all(),
+            "tags": article.tags.all(),
+            "current_section_slug": article.section.slug,
+        },
     )
 
 

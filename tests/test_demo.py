@@ -53,7 +53,11 @@ def test_demo_accounts_only_when_debug_is_on(settings, capsys):
     out = capsys.readouterr().out
     user = get_user_model().objects.get(username="editor")
     assert user.is_staff and user.check_password("newsroom-demo")
-    assert "Demo login: editor / newsroom-demo" in out
+    assert "Demo login (administrator): editor / newsroom-demo" in out
+    writer = get_user_model().objects.get(username="writer")
+    assert list(writer.groups.values_list("name", flat=True)) == ["Writer"]
+    assert writer.author_profile.name == "Mariam COULIBALY"
+    assert get_user_model().objects.get(username="moderator").groups.get().name == "Moderator"
 
 
 def test_every_demo_page_renders(client):

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
+from articles.renditions import refresh_renditions
 
 from .factories import jpeg_file, make_article, make_author, make_section
 
@@ -66,14 +67,19 @@ def test_article_in_the_wrong_section_redirects_to_its_canonical_url(client, opi
     assert response["Location"] == "/opinion/mali-russia-defense-talks/"
 
 
-def test_hero_image_is_shown_with_alt_caption_and_credit(client, opinion_piece):
-    opinion_piece.hero_image.save("bamex.jpg", jpeg_file(640, 360), save=False)
+def test_hero_image_is_shown_as_renditions_with_alt_caption_and_credit(client, opinion_piece):
+    opinion_piece.hero_image.save("bamex.jpg", jpeg_file(1200, 675), save=False)
     opinion_piece.hero_image_alt = "Two delegations at a table"
     opinion_piece.hero_image_caption = "The talks at BAMEX 2025."
     opinion_piece.hero_image_credit = "Photo: Desk"
     opinion_piece.save()
+    refresh_renditions(opinion_piece, field="hero_image", store="hero_renditions")
     html = client.get(opinion_piece.get_absolute_url()).text
-    assert 'alt="Two delegations at a table" width="640" height="360"' in html
+    assert 'alt="Two delegations at a table" width="1200" height="675"' in html
+    assert '<source type="image/webp" srcset="/media/renditions/article/' in html
+    assert "-480w" in html and "-960w" in html and "-1200w" in html
+    # The original upload is never sent to readers.
+    assert opinion_piece.hero_image.url not in html
     assert "The talks at BAMEX 2025." in html
     assert '<span class="credit">Photo: Desk</span>' in html
 

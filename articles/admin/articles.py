@@ -1,0 +1,293 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404, JsonResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.decorators import method_decorator
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from taggit.models import Tag
+
+from .. import permissions
+from ..forms import ArticleAdminForm
+from ..models import Article, Byline
+from ..previews import PreviewTag, make_share_url, render_preview
+from ..renditions import refresh_renditions
+from ..slugs import record_slug_change
+
+TAG_SUGGESTIONS = 20
+
+
+class BylineInline(admin.TabularInline):
+    model = Byline
+    extra = 1
+    autocomplete_fields = ["author"]
+    fields = ["position", "author"]
+    verbose_name = _("byline")
+    verbose_name_plural = _("bylines (lowest position is named first)")
+
+
+class OwnershipFilter(admin.SimpleListFilter):
+    """Writers land on their own work; anyone can switch to everything they may see."""
+
+    title = _("whose articles")
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("My articles")), ("all", _("All articles"))]
+
+    def value(self):
+        value = super().value()
+        if value is None and not permissions.can_publish(self.request.user):
+            return "1"
+        return value
+
+    def queryset(self, request, queryset):
+        self.request = request
+        if self.value() == "1":
+            return queryset.filter(permissions.contributed_by(request.user)).distinct()
+        return queryset
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def __init__(self, request, params, model, model_admin):
+        self.request = request
+        super().__init__(request, params, model, model_admin)
+
+
+STATUS_COLOURS = {
+    Article.Status.DRAFT: "#6b6b6b",
+    Article.Status.IN_REVIEW: "#a15c00",
+    Article.Status.CHANGES_REQUESTED: "#b3261e",
+    Article.Status.PUBLISHED: "#1b6e3a",
+    Article.Status.UNPUBLISHED: "#444",
+}
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
+    change_form_template = "admin/articles/article/change_form.html"
+    list_display = ["headline", "status_badge", "section", "genre", "byline", "published_at"]
+    list_filter = [
+        OwnershipFilter,
+        "status",
+        "section",
+        "genre",
+        ("authors", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["headline", "standfirst", "authors__name"]
+    prepopulated_fields = {"slug": ["headline"]}
+    date_hierarchy = "published_at"
+    list_select_related = ["section"]
+    list_per_page = 50
+    inlines = [BylineInline]
+    readonly_fields = ["length", "created_at", "updated_at", "created_by"]
+    fieldsets = [
+        (
+            None,
+            {"classes": ["desk-writing"], "fields": ["headline", "standfirst", "body", "length"]},
+        ),
+        (_("Classification"), {"fields": ["section", "genre", "tags"]}),
+        (
+            _("Hero image"),
+            {"fields": ["hero_image", "hero_image_alt", "hero_image_caption", "hero_image_credit"]},
+        ),
+        (_("Publication"), {"fields": ["status", "published_at", "slug"]}),
+        (
+            _("Search engines"),
+            {"classes": ["collapse"], "fields": ["seo_title", "meta_description"]},
+        ),
+        (
+            _("Record"),
+            {"classes": ["collapse"], "fields": ["created_by", "created_at", "updated_at"]},
+        ),
+    ]
+
+    class Media:
+        css = {"all": ["articles/admin/desk.css"]}
+        js = ["articles/admin/desk.js"]
+
+    # Who sees and changes what: the rules live in articles.permissions.
+
+    def get_queryset(self, request):
+        queryset = (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
+        )
+        return queryset.filter(permissions.visible_to(request.user)).distinct()
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or permissions.can_view(request.user, obj))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or permissions.can_edit(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and permissions.can_publish(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not permissions.can_publish(request.user):
+            fields.append("published_at")
+        return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        allowed = permissions.editable_statuses(request.user)
+        if obj is not None and obj.status not in allowed:
+            allowed = [Article.Status(obj.status), *allowed]
+        return type(form.__name__, (form,), {"allowed_statuses": allowed})
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        profile = getattr(request.user, "author_profile", None)
+        if isinstance(inline, BylineInline) and obj.pk is None and profile is not None:
+            kwargs["initial"] = [{"author": profile.pk, "position": 0}]
+        return kwargs
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url() if obj.is_published else None
+
+    # Saving.
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        old_slug = form.initial.get("slug") if change else None
+        super().save_model(request, obj, form, change)
+        if change and obj.published_at and "slug" in form.changed_data:
+            record_slug_change(obj, old_slug=old_slug)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        profile = getattr(request.user, "author_profile", None)
+        if profile is not None and not article.bylines.exists():
+            Byline.objects.create(article=article, author=profile, position=0)
+        refresh_renditions(article, field="hero_image", store="hero_renditions")
+
+    # What the list and the form show.
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, article):
+        label = article.get_status_display()
+        if article.status == Article.Status.PUBLISHED and not article.is_published:
+            label = _("Scheduled")
+        return format_html(
+            '<span class="desk-badge" style="background:{}">{}</span>',
+            STATUS_COLOURS.get(article.status, "#444"),
+            label,
+        )
+
+    @admin.display(description=_("byline"))
+    def byline(self, article):
+        return ", ".join(byline.author.name for byline in article.bylines.all())
+
+    @admin.display(description=_("length"))
+    def length(self, article):
+        return format_html(
+            "<span data-word-count>{}</span> words · <span data-reading-time>{}</span> min read",
+            article.word_count,
+            article.reading_minutes,
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk and not obj.is_published:
+            context["share_preview_url"] = request.build_absolute_uri(make_share_url(obj))
+            context["share_link_days"] = settings.NEWSROOM_PREVIEW_LINK_DAYS
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # Views of the desk's own: tag suggestions and previews.
+
+    def get_urls(self):
+        own = [
+            path(
+                "tags/",
+                self.admin_site.admin_view(self.tag_suggestions),
+                name="articles_article_tags",
+            ),
+            path(
+                "<path:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="articles_article_preview",
+            ),
+            path(
+                "preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="articles_article_preview_new",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def tag_suggestions(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        term = request.GET.get("term", "").strip()[:100]
+        tags = Tag.objects.order_by("name")
+        if term:
+            tags = tags.filter(name__icontains=term)
+        names = list(tags.values_list("name", flat=True)[:TAG_SUGGESTIONS])
+        return JsonResponse({"results": names})
+
+    @method_decorator(never_cache)
+    def preview_view(self, request, object_id=None):
+        """The article as readers would see it: as saved (GET) or as typed in the form (POST)."""
+        saved = None
+        if object_id is not None:
+            saved = self.get_object(request, unquote(object_id))
+            if saved is None:
+                raise Http404
+        if not self.has_view_permission(request, saved):
+            raise PermissionDenied
+        if saved is None and not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            if saved is None:
+                raise Http404
+            return render_preview(
+                request, saved, bylines=saved.bylines.all(), tags=saved.tags.all()
+            )
+
+        # A fresh copy takes the form's values, so nothing typed here touches what is stored.
+        draft = self.get_object(request, unquote(object_id)) if saved else Article()
+        form = self.get_form(request, saved, change=saved is not None)(
+            request.POST, request.FILES, instance=draft
+        )
+        bylines_formset = BylineInline(self.model, self.admin_site).get_formset(request, draft)(
+            request.POST, instance=draft, prefix="bylines"
+        )
+        if not (form.is_valid() and bylines_formset.is_valid()):
+            errors = [f"{name}: {' '.join(messages)}" for name, messages in form.errors.items()]
+            errors += [str(error) for error in bylines_formset.non_form_errors()]
+            errors += [str(error) for error in bylines_formset.errors if error]
+            return TemplateResponse(
+                request,
+                "admin/articles/article/preview_invalid.html",
+                {**self.admin_site.each_context(request), "errors": errors, "opts": self.opts},
+                status=400,
+            )
+        article = form.save(commit=False)
+        bylines = sorted(
+            (
+                Byline(author=data["author"], position=data.get("position") or 0)
+                for data in bylines_formset.cleaned_data
+                if data.get("author") and not data.get("DELETE")
+            ),
+            key=lambda byline: byline.position,
+        )
+        tags = [PreviewTag(name) for name in form.cleaned_data.get("tags", [])]
+        return render_preview(request, article, bylines=bylines, tags=tags)

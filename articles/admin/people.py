@@ -1,0 +1,61 @@
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from ..forms import AuthorAdminForm
+from ..models import Author, Section
+from ..renditions import refresh_renditions
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    form = AuthorAdminForm
+    list_display = ["name", "role", "slug", "user"]
+    search_fields = ["name", "role"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["user"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        refresh_renditions(obj, field="photo", store="photo_renditions")
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class AuthorProfileInline(admin.StackedInline):
+    """A writer's account and their byline are made together, so new articles start signed."""
+
+    model = Author
+    form = AuthorAdminForm
+    fk_name = "user"
+    extra = 0
+    max_num = 1
+    can_delete = False
+    fields = ["name", "slug", "role", "bio"]
+    prepopulated_fields = {"slug": ["name"]}
+    verbose_name = _("author profile (byline)")
+    verbose_name_plural = _("author profile (byline)")
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class NewsroomUserAdmin(UserAdmin):
+    inlines = [AuthorProfileInline]
+    list_display = [*UserAdmin.list_display, "roles"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=_("roles"))
+    def roles(self, user):
+        return ", ".join(group.name for group in user.groups.all())

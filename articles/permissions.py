@@ -1,0 +1,55 @@
+"""Who may do what to an article. The admin, previews and tests all ask here."""
+
+from django.db.models import Q
+
+from .models import Article
+
+# What a writer may still change; once submitted or live, the piece is the moderators'.
+WRITER_EDITABLE_STATUSES = {Article.Status.DRAFT, Article.Status.CHANGES_REQUESTED}
+
+
+def can_publish(user):
+    return user.is_active and user.has_perm("articles.publish_article")
+
+
+def is_contributor(user, article):
+    """The writer created the piece or is named in its byline."""
+    if article.pk is None:
+        return True
+    if article.created_by_id == user.pk:
+        return True
+    return article.bylines.filter(author__user=user).exists()
+
+
+def can_edit(user, article):
+    if not (user.is_active and user.has_perm("articles.change_article")):
+        return False
+    if can_publish(user):
+        return True
+    return article.status in WRITER_EDITABLE_STATUSES and is_contributor(user, article)
+
+
+def editable_statuses(user):
+    """The statuses the status field offers this user; publishing belongs to moderators."""
+    if can_publish(user):
+        return list(Article.Status)
+    return [Article.Status.DRAFT, Article.Status.IN_REVIEW]
+
+
+def contributed_by(user):
+    """A queryset filter for the articles a user wrote or is a byline author of."""
+    return Q(created_by=user) | Q(bylines__author__user=user)
+
+
+def can_view(user, article):
+    """Moderators see every article; writers their own work and what is already public."""
+    if not (user.is_active and user.has_perm("articles.view_article")):
+        return False
+    return can_publish(user) or article.is_published or is_contributor(user, article)
+
+
+def visible_to(user):
+    """The queryset filter matching can_view, for the changelist."""
+    if can_publish(user):
+        return Q()
+    return contributed_by(user) | Q(status=Article.Status.PUBLISHED)

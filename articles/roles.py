@@ -1,0 +1,62 @@
+"""The desk's roles: which permissions the Writer and Moderator groups hold.
+
+Kept in one place so the data migration and the tests agree; a later migration that changes
+a role calls `sync_role_permissions` again.
+"""
+
+WRITER = "Writer"
+MODERATOR = "Moderator"
+
+WRITER_PERMISSIONS = [
+    "articles.add_article",
+    "articles.change_article",
+    "articles.view_article",
+    "articles.add_byline",
+    "articles.change_byline",
+    "articles.delete_byline",
+    "articles.view_byline",
+    "articles.view_author",
+    "articles.view_section",
+    "taggit.view_tag",
+]
+
+MODERATOR_PERMISSIONS = [
+    *WRITER_PERMISSIONS,
+    "articles.delete_article",
+    "articles.publish_article",
+    "articles.add_author",
+    "articles.change_author",
+    "articles.delete_author",
+    "articles.add_section",
+    "articles.change_section",
+    "articles.delete_section",
+    "articles.view_slugredirect",
+    "taggit.add_tag",
+    "taggit.change_tag",
+    "taggit.delete_tag",
+]
+
+ROLE_PERMISSIONS = {WRITER: WRITER_PERMISSIONS, MODERATOR: MODERATOR_PERMISSIONS}
+
+
+def sync_role_permissions(apps):
+    """Create the groups and give each exactly its permissions (works inside migrations)."""
+    from django.contrib.auth.management import create_permissions
+
+    # On a fresh database permissions are only created after all migrations; make them now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, codenames in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        permissions = []
+        for dotted in codenames:
+            app_label, codename = dotted.split(".")
+            permissions.append(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(permissions)
