@@ -32,9 +32,18 @@ _SAVE_OPTIONS = {
     "WEBP": {"quality": 85},
     "AVIF": {"quality": 75},
 }
-# Malformed input makes Pillow raise almost anything; these are the ones it documents or we've seen.
-_DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError, TypeError)
-_DECODE_ERRORS += (struct.error, ZeroDivisionError)
+# Malformed files make Pillow raise more than OSError: its parsers use SyntaxError and struct,
+# and the AVIF decoder raises RuntimeError.
+_DECODE_ERRORS = (
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    IndexError,
+    KeyError,
+    struct.error,
+    RuntimeError,
+)
 _MB = 1024 * 1024
 
 
@@ -175,13 +184,12 @@ def _normalise(image):
 def _to_rgb(image, icc, *, keep_alpha=False):
     """Convert to RGB (or RGBA) for web output, with the ICC profile still valid afterwards."""
     if image.mode == "CMYK":
-        with contextlib.suppress(ImageCms.PyCMSError, OSError, TypeError):
-            if icc:
-                source_profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        # CMYK values only mean a colour through their profile, so convert through it if we can.
+        if icc:
+            with contextlib.suppress(ImageCms.PyCMSError, OSError):
+                profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
                 srgb = ImageCms.createProfile("sRGB")
-                return ImageCms.profileToProfile(
-                    image, source_profile, srgb, outputMode="RGB"
-                ), None
+                return ImageCms.profileToProfile(image, profile, srgb, outputMode="RGB"), None
         return image.convert("RGB"), None
     # A grey profile can't describe RGB pixels, so it only survives RGB-family modes.
     icc = icc if image.mode in ("RGB", "RGBA", "P", "PA") else None

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.template.response import TemplateResponse
@@ -121,12 +121,24 @@ class ArticleAdmin(admin.ModelAdmin):
     # Who sees and changes what: the rules live in articles.permissions.
 
     def get_queryset(self, request):
-        queryset = (
+        return self.all_articles(request).filter(permissions.visible_to(request.user)).distinct()
+
+    def all_articles(self, request):
+        return (
             super()
             .get_queryset(request)
             .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
         )
-        return queryset.filter(permissions.visible_to(request.user)).distinct()
+
+    def get_object(self, request, object_id, from_field=None):
+        # Looked up among all articles, so one the user may not touch is refused with a 403 by
+        # the permission checks instead of being reported missing.
+        queryset = self.all_articles(request)
+        field = self.opts.pk if from_field is None else self.opts.get_field(from_field)
+        try:
+            return queryset.get(**{field.name: field.to_python(object_id)})
+        except (Article.DoesNotExist, ValidationError, ValueError):
+            return None
 
     def has_view_permission(self, request, obj=None):
         allowed = super().has_view_permission(request, obj)
