@@ -84,9 +84,6 @@ def clean_new_image(value):
 
 
 class ArticleAdminForm(forms.ModelForm):
-    # Set per request by ArticleAdmin.get_form.
-    allowed_statuses = list(Article.Status)
-
     tags = TagNamesField(label=_("Tags"), required=False)
 
     class Meta:
@@ -103,8 +100,6 @@ class ArticleAdminForm(forms.ModelForm):
             "hero_image_alt",
             "hero_image_caption",
             "hero_image_credit",
-            "status",
-            "published_at",
             "seo_title",
             "meta_description",
         ]
@@ -120,10 +115,6 @@ class ArticleAdminForm(forms.ModelForm):
         if "slug" in self.fields:
             self.fields["slug"].required = False
             self.fields["slug"].help_text = _("Filled from the headline when left empty.")
-        if "status" in self.fields:
-            self.fields["status"].choices = [
-                (status.value, status.label) for status in self.allowed_statuses
-            ]
 
     def clean_slug(self):
         slug = self.cleaned_data.get("slug") or slugify(self.cleaned_data.get("headline", ""))

@@ -17,6 +17,8 @@ WRITER_PERMISSIONS = [
     "articles.view_byline",
     "articles.view_author",
     "articles.view_section",
+    "articles.add_editorialnote",
+    "articles.view_editorialnote",
     "taggit.view_tag",
 ]
 
@@ -31,6 +33,7 @@ MODERATOR_PERMISSIONS = [
     "articles.change_section",
     "articles.delete_section",
     "articles.view_slugredirect",
+    "articles.view_auditentry",
     "taggit.add_tag",
     "taggit.change_tag",
     "taggit.delete_tag",
@@ -40,7 +43,11 @@ ROLE_PERMISSIONS = {WRITER: WRITER_PERMISSIONS, MODERATOR: MODERATOR_PERMISSIONS
 
 
 def sync_role_permissions(apps):
-    """Create the groups and give each exactly its permissions (works inside migrations)."""
+    """Create the groups and give each exactly its permissions (works inside migrations).
+
+    Permissions of models that do not exist yet at this point of the migration history are
+    skipped; the migration that creates those models calls this again.
+    """
     from django.contrib.auth.management import create_permissions
 
     # On a fresh database permissions are only created after all migrations; make them now.
@@ -56,7 +63,7 @@ def sync_role_permissions(apps):
         permissions = []
         for dotted in codenames:
             app_label, codename = dotted.split(".")
-            permissions.append(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            permissions += Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
             )
         group.permissions.set(permissions)

@@ -100,3 +100,33 @@ def test_public_cannot_reach_the_admin(client):
     response = client.get(reverse("admin:articles_article_changelist"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_an_administrator_creates_a_writer_with_their_byline(admin_client):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    response = admin_client.post(
+        reverse("admin:auth_user_add"),
+        {
+            "username": "newwriter",
+            "password1": "a-long-enough-passphrase-42",
+            "password2": "a-long-enough-passphrase-42",
+            "usable_password": "true",
+            "author_profile-TOTAL_FORMS": "1",
+            "author_profile-INITIAL_FORMS": "0",
+            "author_profile-0-name": "Awa SIDIBÉ",
+            "author_profile-0-slug": "awa-sidibe",
+            "author_profile-0-role": "Reporter",
+            "author_profile-0-bio": "",
+        },
+    )
+    assert response.status_code == 302, response.text[:3000]
+    user = get_user_model().objects.get(username="newwriter")
+    assert user.author_profile.name == "Awa SIDIBÉ"
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name="Writer"))
+    admin_client.force_login(user)
+    html = admin_client.get(reverse("admin:articles_article_add")).text
+    assert f'<option value="{user.author_profile.pk}" selected>Awa SIDIBÉ</option>' in html

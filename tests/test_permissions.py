@@ -170,35 +170,37 @@ def action_edit_in_review(client, d):
     return edit(client, d["own_in_review"], headline="Changed under review")[0]
 
 
+def transition(client, article, name, **data):
+    url = reverse("admin:articles_article_transition", args=[article.pk])
+    before = Article.objects.get(pk=article.pk)
+    client.post(url, {"transition": name, **data})
+    after = Article.objects.get(pk=article.pk)
+    return (after.status, after.published_at) != (before.status, before.published_at)
+
+
 def action_submit_for_review(client, d):
-    return edit(client, d["own_draft"], status=Article.Status.IN_REVIEW)[0]
+    return transition(client, d["own_draft"], "submit")
 
 
 def action_publish(client, d):
-    now = timezone.localtime()
-    return edit(
-        client,
-        d["own_draft"],
-        status=Article.Status.PUBLISHED,
-        published_at_0=now.strftime("%Y-%m-%d"),
-        published_at_1=now.strftime("%H:%M:%S"),
-    )[0]
+    return transition(client, d["own_in_review"], "publish")
 
 
 def action_schedule(client, d):
     later = timezone.localtime() + timedelta(days=1)
-    edit(
-        client,
-        d["own_draft"],
-        status=Article.Status.PUBLISHED,
-        published_at_0=later.strftime("%Y-%m-%d"),
-        published_at_1=later.strftime("%H:%M:%S"),
-    )
-    return Article.objects.get(pk=d["own_draft"].pk).status == Article.Status.PUBLISHED
+    return transition(client, d["own_in_review"], "schedule", at=later.strftime("%Y-%m-%dT%H:%M"))
+
+
+def action_request_changes(client, d):
+    return transition(client, d["own_in_review"], "request_changes", note="Tighten the intro.")
 
 
 def action_unpublish(client, d):
-    return edit(client, d["own_published"], status=Article.Status.UNPUBLISHED)[0]
+    return transition(client, d["own_published"], "unpublish")
+
+
+def action_submit_others_draft(client, d):
+    return transition(client, d["others_draft"], "submit")
 
 
 def action_delete(client, d):
@@ -251,28 +253,32 @@ def action_manage_users(client, d):
     return client.get(reverse("admin:auth_user_changelist")).status_code == 200
 
 
+# fmt: off
 ALLOWED = {
     # action:                       writer moderator admin  no-role
-    action_view_changelist: (True, True, True, False),
-    action_create_article: (True, True, True, False),
-    action_edit_own_draft: (True, True, True, False),
-    action_edit_co_authored_draft: (True, True, True, False),
-    action_edit_others_draft: (False, True, True, False),
-    action_edit_published: (False, True, True, False),
-    action_edit_in_review: (False, True, True, False),
-    action_submit_for_review: (True, True, True, False),
-    action_publish: (False, True, True, False),
-    action_schedule: (False, True, True, False),
-    action_unpublish: (False, True, True, False),
-    action_delete: (False, True, True, False),
-    action_bulk_delete: (False, True, True, False),
-    action_preview_others_draft: (False, True, True, False),
-    action_open_others_draft: (False, True, True, False),
-    action_manage_sections: (False, True, True, False),
-    action_manage_authors: (False, True, True, False),
-    action_manage_tags: (False, True, True, False),
-    action_manage_users: (False, False, True, False),
+    action_view_changelist:        (True,  True,     True,  False),
+    action_create_article:         (True,  True,     True,  False),
+    action_edit_own_draft:         (True,  True,     True,  False),
+    action_edit_co_authored_draft: (True,  True,     True,  False),
+    action_edit_others_draft:      (False, True,     True,  False),
+    action_edit_published:         (False, True,     True,  False),
+    action_edit_in_review:         (False, True,     True,  False),
+    action_submit_for_review:      (True,  True,     True,  False),
+    action_submit_others_draft:    (False, True,     True,  False),
+    action_publish:                (False, True,     True,  False),
+    action_schedule:               (False, True,     True,  False),
+    action_request_changes:        (False, True,     True,  False),
+    action_unpublish:              (False, True,     True,  False),
+    action_delete:                 (False, True,     True,  False),
+    action_bulk_delete:            (False, True,     True,  False),
+    action_preview_others_draft:   (False, True,     True,  False),
+    action_open_others_draft:      (False, True,     True,  False),
+    action_manage_sections:        (False, True,     True,  False),
+    action_manage_authors:         (False, True,     True,  False),
+    action_manage_tags:            (False, True,     True,  False),
+    action_manage_users:           (False, False,    True,  False),
 }
+# fmt: on
 ROLES = ["writer", "moderator", "admin", "staff without role"]
 MATRIX = [
     pytest.param(role, action, allowed[n], id=f"{role}-{action.__name__[7:]}")
@@ -294,30 +300,61 @@ def test_forbidden_edit_is_a_403_and_changes_nothing(client, desk):
     assert not took_effect
 
 
-def test_writer_cannot_publish_by_crafting_the_status(client, desk):
-    client.force_login(desk["users"]["writer"])
-    took_effect, response = edit(client, desk["own_draft"], status=Article.Status.PUBLISHED)
-    assert not took_effect
-    assert response.status_code == 200
-    assert "Select a valid choice" in response.text
+@pytest.mark.parametrize("role", ["writer", "moderator"])
+def test_status_cannot_be_set_through_the_article_form(client, desk, role):
+    """Status changes only through the workflow; a crafted form field is ignored."""
+    client.force_login(desk["users"][role])
+    article = desk["own_draft"]
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = article_form_data(article, headline="Edited", status="published")
+    data |= {"published_at_0": "2020-01-01", "published_at_1": "10:00:00"}
+    assert client.post(url, data).status_code == 302
+    article.refresh_from_db()
+    assert article.headline == "Edited"
+    assert article.status == Article.Status.DRAFT and article.published_at is None
 
 
-def test_writer_sees_only_allowed_buttons_and_statuses(client, desk):
+def test_writer_sees_only_the_steps_they_may_take(client, desk):
     client.force_login(desk["users"]["writer"])
     html = client.get(reverse("admin:articles_article_change", args=[desk["own_draft"].pk])).text
-    assert 'value="draft"' in html and 'value="in_review"' in html
-    assert 'value="published"' not in html and 'value="unpublished"' not in html
+    assert 'name="transition" value="submit"' in html
+    for forbidden in ["publish", "schedule", "request_changes", "unpublish"]:
+        assert f'name="transition" value="{forbidden}"' not in html
     assert "deletelink" not in html
-    assert 'name="published_at_0"' not in html
     changelist = client.get(reverse("admin:articles_article_changelist")).text
-    assert "delete_selected" not in changelist
+    assert "delete_selected" not in changelist and "publish_selected" not in changelist
+    assert "submit_selected" in changelist
 
 
-def test_moderator_sees_publication_controls(client, desk):
+def test_moderator_sees_publication_steps(client, desk):
     client.force_login(desk["users"]["moderator"])
-    html = client.get(reverse("admin:articles_article_change", args=[desk["own_draft"].pk])).text
-    assert 'value="published"' in html and 'name="published_at_0"' in html
+    url = reverse("admin:articles_article_change", args=[desk["own_in_review"].pk])
+    html = client.get(url).text
+    for step in ["publish", "schedule", "request_changes", "withdraw"]:
+        assert f'name="transition" value="{step}"' in html
     assert "deletelink" in html
+    changelist = client.get(reverse("admin:articles_article_changelist")).text
+    assert "publish_selected" in changelist and "unpublish_selected" in changelist
+
+
+def test_writer_slipping_another_writers_article_into_an_action_changes_nothing(client, desk):
+    client.force_login(desk["users"]["writer"])
+    others = desk["others_draft"]
+    for action in ["submit_selected", "publish_selected", "delete_selected"]:
+        client.post(
+            reverse("admin:articles_article_changelist"),
+            {
+                "action": action,
+                "_selected_action": [others.pk, desk["own_draft"].pk],
+                "post": "yes",
+                "mine": "all",
+            },
+        )
+    others.refresh_from_db()
+    assert others.status == Article.Status.DRAFT
+    assert Article.objects.filter(pk=others.pk).exists()
+    # Their own draft in the same request was submitted: the action ran, for what they may touch.
+    assert Article.objects.get(pk=desk["own_draft"].pk).status == Article.Status.IN_REVIEW
 
 
 def test_writers_changelist_defaults_to_their_own_work(client, desk):

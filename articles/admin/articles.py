@@ -18,6 +18,8 @@ from ..models import Article, Byline
 from ..previews import PreviewTag, make_share_url, render_preview
 from ..renditions import refresh_renditions
 from ..slugs import record_slug_change
+from ..workflow import State, record_save, state_of
+from .workflow import WorkflowAdminMixin, describe_state
 
 TAG_SUGGESTIONS = 20
 
@@ -66,16 +68,17 @@ class OwnershipFilter(admin.SimpleListFilter):
 
 
 STATUS_COLOURS = {
-    Article.Status.DRAFT: "#6b6b6b",
-    Article.Status.IN_REVIEW: "#a15c00",
-    Article.Status.CHANGES_REQUESTED: "#b3261e",
-    Article.Status.PUBLISHED: "#1b6e3a",
-    Article.Status.UNPUBLISHED: "#444",
+    State.DRAFT: "#6b6b6b",
+    State.IN_REVIEW: "#a15c00",
+    State.CHANGES_REQUESTED: "#b3261e",
+    State.SCHEDULED: "#1d5c8a",
+    State.PUBLISHED: "#1b6e3a",
+    State.UNPUBLISHED: "#444",
 }
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ["headline", "status_badge", "section", "genre", "byline", "published_at"]
@@ -92,7 +95,7 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ["section"]
     list_per_page = 50
     inlines = [BylineInline]
-    readonly_fields = ["length", "created_at", "updated_at", "created_by"]
+    readonly_fields = ["length", "state", "created_at", "updated_at", "created_by"]
     fieldsets = [
         (
             None,
@@ -103,7 +106,7 @@ class ArticleAdmin(admin.ModelAdmin):
             _("Hero image"),
             {"fields": ["hero_image", "hero_image_alt", "hero_image_caption", "hero_image_credit"]},
         ),
-        (_("Publication"), {"fields": ["status", "published_at", "slug"]}),
+        (_("Publication"), {"fields": ["state", "slug"]}),
         (
             _("Search engines"),
             {"classes": ["collapse"], "fields": ["seo_title", "meta_description"]},
@@ -151,19 +154,6 @@ class ArticleAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and permissions.can_publish(request.user)
 
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        if not permissions.can_publish(request.user):
-            fields.append("published_at")
-        return fields
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        allowed = permissions.editable_statuses(request.user)
-        if obj is not None and obj.status not in allowed:
-            allowed = [Article.Status(obj.status), *allowed]
-        return type(form.__name__, (form,), {"allowed_statuses": allowed})
-
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         profile = getattr(request.user, "author_profile", None)
@@ -181,6 +171,7 @@ class ArticleAdmin(admin.ModelAdmin):
             obj.created_by = request.user
         old_slug = form.initial.get("slug") if change else None
         super().save_model(request, obj, form, change)
+        record_save(obj, by=request.user, created=not change)
         if change and obj.published_at and "slug" in form.changed_data:
             record_slug_change(obj, old_slug=old_slug)
 
@@ -196,14 +187,17 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, article):
-        label = article.get_status_display()
-        if article.status == Article.Status.PUBLISHED and not article.is_published:
-            label = _("Scheduled")
         return format_html(
             '<span class="desk-badge" style="background:{}">{}</span>',
-            STATUS_COLOURS.get(article.status, "#444"),
-            label,
+            STATUS_COLOURS.get(state_of(article), "#444"),
+            describe_state(article),
         )
+
+    @admin.display(description=_("state"))
+    def state(self, article):
+        if article.pk is None:
+            return _("Draft (new)")
+        return self.status_badge(article)
 
     @admin.display(description=_("byline"))
     def byline(self, article):
@@ -218,12 +212,23 @@ class ArticleAdmin(admin.ModelAdmin):
         )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context.update(self.workflow_context(request, obj))
         if obj is not None and obj.pk and not obj.is_published:
             context["share_preview_url"] = request.build_absolute_uri(make_share_url(obj))
             context["share_link_days"] = settings.NEWSROOM_PREVIEW_LINK_DAYS
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # Views of the desk's own: tag suggestions and previews.
+
+    change_list_template = "admin/articles/article/change_list.html"
+    object_history_template = "admin/articles/article/object_history.html"
+
+    def changelist_view(self, request, extra_context=None):
+        queue_size = None
+        if permissions.can_publish(request.user):
+            queue_size = Article.objects.filter(status=Article.Status.IN_REVIEW).count()
+        return super().changelist_view(request, {"queue_size": queue_size, **(extra_context or {})})
 
     def get_urls(self):
         own = [
@@ -243,7 +248,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 name="articles_article_preview_new",
             ),
         ]
-        return own + super().get_urls()
+        return own + self.workflow_urls() + super().get_urls()
 
     def tag_suggestions(self, request):
         if not self.has_view_permission(request):

@@ -52,3 +52,25 @@
         }, 100);
     });
 }
+
+// A workflow step leaves the page: warn before unsaved edits in the article form are lost.
+{
+    let dirty = false;
+    window.addEventListener('load', () => {
+        const form = document.getElementById('article_form');
+        if (!form) {
+            return;
+        }
+        form.addEventListener('input', () => { dirty = true; });
+        form.addEventListener('change', () => { dirty = true; });
+        form.addEventListener('submit', () => { dirty = false; });
+        document.querySelectorAll('form[data-transition], form.desk-add-note').forEach((other) => {
+            other.addEventListener('submit', (event) => {
+                const message = 'The article has unsaved changes that this step would lose. Continue without saving them?';
+                if (dirty && !window.confirm(message)) {
+                    event.preventDefault();
+                }
+            });
+        });
+    });
+}

@@ -13,7 +13,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from .sanitize import EDITOR_EXTENSIONS, sanitize_html
+from ..sanitize import EDITOR_EXTENSIONS, sanitize_html
 
 # First path segments the site itself answers; a section with one of these slugs would
 # shadow (or be shadowed by) a real page, so it is refused.
@@ -97,7 +97,7 @@ class Author(models.Model):
 
     @property
     def photo_picture(self):
-        from .renditions import picture
+        from ..renditions import picture
 
         return picture(self.photo_renditions, self._meta.get_field("photo").storage)
 
@@ -204,6 +204,7 @@ class Article(models.Model):
 
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted for review at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     created_by = models.ForeignKey(
@@ -227,6 +228,7 @@ class Article(models.Model):
             models.Index(
                 fields=["section", "status", "-published_at"], name="article_section_pub_idx"
             ),
+            models.Index(fields=["status", "submitted_at"], name="article_queue_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -255,7 +257,7 @@ class Article(models.Model):
 
     @property
     def hero_picture(self):
-        from .renditions import picture
+        from ..renditions import picture
 
         return picture(self.hero_renditions, self._meta.get_field("hero_image").storage)
 
@@ -274,6 +276,14 @@ class Article(models.Model):
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
             and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
         )
 
     @property

@@ -1,0 +1,28 @@
+from .content import (
+    RESERVED_SECTION_SLUGS,
+    WORDS_PER_MINUTE,
+    Article,
+    ArticleQuerySet,
+    Author,
+    Byline,
+    Section,
+    SlugRedirect,
+    TaggedArticle,
+    validate_section_slug,
+)
+from .workflow import AuditEntry, EditorialNote
+
+__all__ = [
+    "RESERVED_SECTION_SLUGS",
+    "WORDS_PER_MINUTE",
+    "Article",
+    "ArticleQuerySet",
+    "AuditEntry",
+    "Author",
+    "Byline",
+    "EditorialNote",
+    "Section",
+    "SlugRedirect",
+    "TaggedArticle",
+    "validate_section_slug",
+]

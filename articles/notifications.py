@@ -1,0 +1,78 @@
+"""Emails the workflow sends: moderators hear of new submissions, writers of decisions on theirs."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage, get_connection
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .roles import MODERATOR
+
+# Which transitions tell whom. Anything not listed sends nothing.
+TO_MODERATORS = {"submit"}
+TO_WRITERS = {
+    "request_changes",
+    "publish",
+    "schedule",
+    "reschedule",
+    "unschedule",
+    "unpublish",
+    "republish",
+}
+
+
+def moderators():
+    return (
+        get_user_model()
+        .objects.filter(groups__name=MODERATOR, is_active=True, is_staff=True)
+        .exclude(email="")
+    )
+
+
+def writers_of(article):
+    """Everyone who wrote the piece: its creator and the accounts behind its bylines."""
+    User = get_user_model()
+    ids = set(article.bylines.exclude(author__user=None).values_list("author__user", flat=True))
+    if article.created_by_id:
+        ids.add(article.created_by_id)
+    return User.objects.filter(pk__in=ids, is_active=True).exclude(email="")
+
+
+def recipients_for(article, transition_name, *, actor):
+    if transition_name in TO_MODERATORS:
+        users = moderators()
+    elif transition_name in TO_WRITERS:
+        users = writers_of(article)
+    else:
+        return []
+    # Nobody is told about what they just did themselves.
+    return sorted({user.email for user in users.distinct() if user.pk != actor.pk})
+
+
+def transition_taken(article, transition, *, by, note=""):
+    recipients = recipients_for(article, transition.name, actor=by)
+    if not recipients:
+        return 0
+    link = settings.NEWSROOM_BASE_URL.rstrip("/") + reverse(
+        "admin:articles_article_change", args=[article.pk]
+    )
+    who = by.get_full_name() or by.get_username()
+    lines = [
+        _("%(who)s: %(step)s") % {"who": who, "step": transition.label},
+        "",
+        f"“{article.headline}”",
+    ]
+    if transition.target == "scheduled" and article.published_at:
+        when = timezone.localtime(article.published_at).strftime("%d %B %Y, %H:%M %Z")
+        lines.append(_("Goes live: %(when)s") % {"when": when})
+    if note:
+        lines += ["", _("Note:"), note]
+    lines += ["", link]
+    subject = f"[{settings.NEWSROOM_SITE_NAME}] {transition.label}: {article.headline}"
+    # One message each, so no one sees the others' addresses.
+    messages = [
+        EmailMessage(subject=subject[:200], body="\n".join(lines), to=[address])
+        for address in recipients
+    ]
+    return get_connection().send_messages(messages)

@@ -1,0 +1,251 @@
+"""The editorial workflow: every state an article can be in, and every way out of it.
+
+This module is the only place that changes an article's status. Each transition says which
+states it leaves, which it reaches and which role may take it; `apply_transition` checks all
+of that, records the audit entry and the note, and sends the emails once the change is safe
+in the database.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import notifications, permissions
+from .models import Article, AuditEntry, EditorialNote
+
+
+class State:
+    """An article's editorial state: its status, with "scheduled" told apart from "live"."""
+
+    DRAFT = Article.Status.DRAFT.value
+    IN_REVIEW = Article.Status.IN_REVIEW.value
+    CHANGES_REQUESTED = Article.Status.CHANGES_REQUESTED.value
+    SCHEDULED = "scheduled"
+    PUBLISHED = Article.Status.PUBLISHED.value
+    UNPUBLISHED = Article.Status.UNPUBLISHED.value
+
+    labels = {
+        DRAFT: _("Draft"),
+        IN_REVIEW: _("In review"),
+        CHANGES_REQUESTED: _("Changes requested"),
+        SCHEDULED: _("Scheduled"),
+        PUBLISHED: _("Published"),
+        UNPUBLISHED: _("Unpublished"),
+    }
+
+
+def state_of(article):
+    return State.SCHEDULED if article.is_scheduled else article.status
+
+
+# Who may take a transition: a writer of the piece (or any moderator), or moderators only.
+WRITER = "writer"
+MODERATOR = "moderator"
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: frozenset
+    target: str
+    role: str
+    note: str = "none"  # "none", "optional" or "required"
+    when: str = "none"  # "none", "now", "keep" (the original date) or "future"
+
+    def status(self):
+        return Article.Status.PUBLISHED if self.target == State.SCHEDULED else self.target
+
+
+TRANSITIONS = {
+    t.name: t
+    for t in [
+        Transition(
+            "submit",
+            _("Submit for review"),
+            frozenset({State.DRAFT, State.CHANGES_REQUESTED}),
+            State.IN_REVIEW,
+            WRITER,
+            note="optional",
+        ),
+        Transition(
+            "withdraw",
+            _("Back to draft"),
+            frozenset({State.IN_REVIEW, State.CHANGES_REQUESTED}),
+            State.DRAFT,
+            WRITER,
+        ),
+        Transition(
+            "request_changes",
+            _("Request changes"),
+            frozenset({State.IN_REVIEW}),
+            State.CHANGES_REQUESTED,
+            MODERATOR,
+            note="required",
+        ),
+        Transition(
+            "publish",
+            _("Publish now"),
+            frozenset({State.IN_REVIEW}),
+            State.PUBLISHED,
+            MODERATOR,
+            note="optional",
+            when="now",
+        ),
+        Transition(
+            "schedule",
+            _("Schedule"),
+            frozenset({State.IN_REVIEW}),
+            State.SCHEDULED,
+            MODERATOR,
+            note="optional",
+            when="future",
+        ),
+        Transition(
+            "reschedule",
+            _("Reschedule"),
+            frozenset({State.SCHEDULED}),
+            State.SCHEDULED,
+            MODERATOR,
+            when="future",
+        ),
+        Transition(
+            "unschedule",
+            _("Pull back to draft"),
+            frozenset({State.SCHEDULED}),
+            State.DRAFT,
+            MODERATOR,
+            note="optional",
+        ),
+        Transition(
+            "unpublish",
+            _("Unpublish"),
+            frozenset({State.PUBLISHED}),
+            State.UNPUBLISHED,
+            MODERATOR,
+            note="optional",
+        ),
+        Transition(
+            "republish",
+            _("Publish again"),
+            frozenset({State.UNPUBLISHED}),
+            State.PUBLISHED,
+            MODERATOR,
+            note="optional",
+            when="keep",
+        ),
+    ]
+}
+
+
+class TransitionRefused(Exception):
+    """The transition does not apply to this article now; the message says why."""
+
+
+def may_take(user, transition, article):
+    if permissions.can_publish(user):
+        return True
+    return (
+        transition.role == WRITER
+        and user.is_active
+        and user.has_perm("articles.change_article")
+        and permissions.is_contributor(user, article)
+    )
+
+
+def available_transitions(user, article):
+    """The transitions this user may take on this article now, in the order they are offered."""
+    state = state_of(article)
+    return [
+        transition
+        for transition in TRANSITIONS.values()
+        if state in transition.sources and may_take(user, transition, article)
+    ]
+
+
+def apply_transition(article, name, *, by, note="", at=None):
+    """Move `article` through transition `name`, as user `by`. Returns the updated article."""
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        raise TransitionRefused(_("There is no such step in the workflow."))
+    note = (note or "").strip()
+    if transition.note == "required" and not note:
+        raise TransitionRefused(_("Say what should change: a note is required."))
+    now = timezone.now()
+    if transition.when == "future" and (at is None or at <= now):
+        raise TransitionRefused(_("Choose a publication time in the future."))
+
+    with transaction.atomic():
+        # Locked so that two moderators pressing the same button take one step, not two.
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        before = state_of(locked)
+        if before not in transition.sources:
+            raise TransitionRefused(
+                _("“%(step)s” is not possible: the article is %(state)s.")
+                % {"step": transition.label, "state": State.labels[before].lower()}
+            )
+        if not may_take(by, transition, locked):
+            raise PermissionDenied
+        locked.status = transition.status()
+        if transition.when == "now":
+            locked.published_at = now
+        elif transition.when == "future":
+            locked.published_at = at
+        elif transition.when == "keep":
+            locked.published_at = locked.published_at or now
+        if transition.target == State.IN_REVIEW:
+            locked.submitted_at = now
+        locked.save(update_fields=["status", "published_at", "submitted_at", "updated_at"])
+        AuditEntry.objects.create(
+            article=locked,
+            article_headline=locked.headline,
+            user=by,
+            action=transition.name,
+            from_state=before,
+            to_state=state_of(locked),
+            note=note,
+        )
+        if note:
+            kind = (
+                EditorialNote.Kind.CHANGES_REQUESTED
+                if transition.name == "request_changes"
+                else EditorialNote.Kind.DECISION
+            )
+            EditorialNote.objects.create(article=locked, author=by, kind=kind, body=note)
+        transaction.on_commit(
+            lambda: notifications.transition_taken(locked, transition, by=by, note=note)
+        )
+    return locked
+
+
+def add_note(article, *, by, body):
+    body = (body or "").strip()
+    if not body:
+        raise TransitionRefused(_("The note is empty."))
+    with transaction.atomic():
+        note = EditorialNote.objects.create(article=article, author=by, body=body)
+        AuditEntry.objects.create(
+            article=article,
+            article_headline=article.headline,
+            user=by,
+            action=AuditEntry.Action.NOTE,
+            from_state=state_of(article),
+            to_state=state_of(article),
+            note=body,
+        )
+    return note
+
+
+def record_save(article, *, by, created):
+    state = state_of(article)
+    AuditEntry.objects.create(
+        article=article,
+        article_headline=article.headline,
+        user=by,
+        action=AuditEntry.Action.CREATED if created else AuditEntry.Action.SAVED,
+        from_state=state,
+        to_state=state,
+    )
