@@ -130,3 +130,35 @@ def test_an_administrator_creates_a_writer_with_their_byline(admin_client):
     admin_client.force_login(user)
     html = admin_client.get(reverse("admin:articles_article_add")).text
     assert f'<option value="{user.author_profile.pk}" selected>Awa SIDIBÉ</option>' in html
+
+
+def test_a_prefilled_byline_left_untouched_is_kept_beside_a_new_one(client):
+    from django.contrib.auth.models import Group
+
+    writer = make_user("wanda", is_staff=True)
+    writer.groups.add(Group.objects.get(name="Writer"))
+    own = make_author(name="Wanda WRITER", user=writer)
+    other = make_author(name="Titi KEITA")
+    section = make_section()
+    client.force_login(writer)
+    response = client.post(
+        reverse("admin:articles_article_add"),
+        {
+            "headline": "Two voices",
+            "slug": "two-voices",
+            "body": "<p>x</p>",
+            "section": section.pk,
+            "genre": "news",
+            "bylines-TOTAL_FORMS": "2",
+            "bylines-INITIAL_FORMS": "0",
+            # Row 0 is exactly as the desk pre-filled it.
+            "bylines-0-author": own.pk,
+            "bylines-0-position": "0",
+            "initial-bylines-0-author": own.pk,
+            "initial-bylines-0-position": "0",
+            "bylines-1-author": other.pk,
+            "bylines-1-position": "1",
+        },
+    )
+    assert response.status_code == 302, response.text[:2000]
+    assert Article.objects.get(slug="two-voices").ordered_authors == [own, other]

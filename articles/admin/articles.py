@@ -1,3 +1,4 @@
+from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
@@ -24,8 +25,22 @@ from .workflow import WorkflowAdminMixin, describe_state
 TAG_SUGGESTIONS = 20
 
 
+class BylineForm(forms.ModelForm):
+    class Meta:
+        model = Byline
+        fields = ["position", "author"]
+
+    def has_changed(self):
+        # A row the desk pre-filled (the writer's own byline) counts even if left untouched;
+        # otherwise Django would treat it as an empty extra row and drop it.
+        return super().has_changed() or (
+            self.instance.pk is None and bool(self.data.get(self.add_prefix("author")))
+        )
+
+
 class BylineInline(admin.TabularInline):
     model = Byline
+    form = BylineForm
     extra = 1
     autocomplete_fields = ["author"]
     fields = ["position", "author"]
