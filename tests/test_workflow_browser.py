@@ -263,8 +263,16 @@ def test_submit_request_changes_revise_schedule_and_go_live(
 
     editor = editor_of(page)
     expect(editor).to_contain_text(FIRST_PARAGRAPH)
-    editor.click()
-    page.keyboard.press("Control+End")  # The end of the body, wherever the click landed.
+    # Caret at the very end of the body, set through the DOM selection ProseMirror follows;
+    # a click plus Control+End raced the editor's focus handling on a busy machine.
+    editor.evaluate(
+        """el => { el.focus(); const s = window.getSelection();
+                   s.selectAllChildren(el); s.collapseToEnd(); }"""
+    )
+    page.wait_for_function(
+        "() => document.activeElement && document.activeElement.classList.contains('ProseMirror')"
+    )
+    page.keyboard.press("End")
     page.keyboard.press("Enter")
     page.keyboard.type(REVISION)
     expect(editor.locator("p")).to_have_text([FIRST_PARAGRAPH, REVISION])
