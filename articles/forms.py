@@ -2,12 +2,15 @@
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from . import revisions
 from .images import clean_image_upload
-from .models import Article, Author
+from .models import Article, Author, Revision
 
 MAX_TAGS = 20
 MAX_TAG_LENGTH = 100
@@ -84,7 +87,13 @@ def clean_new_image(value):
 
 
 class ArticleAdminForm(forms.ModelForm):
+    # Set per request by ArticleAdmin.get_form.
+    current_user = None
+    check_conflicts = True
+
     tags = TagNamesField(label=_("Tags"), required=False)
+    # The revision this form was opened on: a save made on top of someone else's is refused.
+    base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Article
@@ -112,9 +121,59 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.conflict = None
         if "slug" in self.fields:
             self.fields["slug"].required = False
             self.fields["slug"].help_text = _("Filled from the headline when left empty.")
+        working_tags = getattr(self.instance, "_working_tags", None)
+        if working_tags is not None:
+            self.initial["tags"] = working_tags
+        if self.instance.pk:
+            latest = revisions.working_revision(self.instance)
+            self.initial["base_revision"] = latest.pk if latest else 0
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and self.check_conflicts:
+            self.check_for_conflict(cleaned.get("base_revision") or 0)
+        return cleaned
+
+    def check_for_conflict(self, base_id):
+        # Locked until this request's transaction ends, so of two simultaneous saves one
+        # waits here and then finds the other's revision.
+        article = revisions.lock(self.instance)
+        latest = revisions.working_revision(article)
+        if (latest.pk if latest else 0) == base_id:
+            return
+        base = article.revisions.filter(pk=base_id).first()
+        copy = revisions.create_revision(
+            article,
+            by=self.current_user,
+            content=revisions.content_from_post(self.data),
+            kind=Revision.Kind.CONFLICT,
+            based_on=base,
+        )
+        self.conflict = {"base": base, "theirs": latest, "copy": copy}
+        # Shown again with what this editor typed; saving once more means "merged by hand".
+        self.data = self.data.copy()
+        self.data["base_revision"] = str(latest.pk)
+        who = latest.created_by or _("someone")
+        when = timezone.localtime(latest.created_at).strftime("%H:%M on %d %b")
+        compare_url = reverse("admin:articles_article_compare", args=[article.pk])
+        raise forms.ValidationError(
+            format_html(
+                _(
+                    "{who} saved this article at {when}, after you opened it. Your text is "
+                    'kept below (and as conflict copy #{copy}); check <a href="{url}">what '
+                    "they changed</a>, merge by hand, then save again."
+                ),
+                who=who,
+                when=when,
+                copy=copy.number,
+                url=f"{compare_url}?from={(base or copy).pk}&to={latest.pk}",
+            ),
+            code="conflict",
+        )
 
     def clean_slug(self):
         slug = self.cleaned_data.get("slug") or slugify(self.cleaned_data.get("headline", ""))

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from .roles import MODERATOR
 
 # Which transitions tell whom. Anything not listed sends nothing.
-TO_MODERATORS = {"submit"}
+TO_MODERATORS = {"submit", "submit_changes"}
 TO_WRITERS = {
     "request_changes",
     "publish",
@@ -19,6 +19,8 @@ TO_WRITERS = {
     "unschedule",
     "unpublish",
     "republish",
+    "publish_changes",
+    "schedule_changes",
 }
 
 

@@ -26,7 +26,10 @@ def can_edit(user, article):
         return False
     if can_publish(user):
         return True
-    return article.status in WRITER_EDITABLE_STATUSES and is_contributor(user, article)
+    # A writer may also prepare a change to their own live piece: it waits as a pending
+    # revision that only a moderator can publish.
+    editable = article.status in WRITER_EDITABLE_STATUSES or article.is_published
+    return editable and is_contributor(user, article)
 
 
 def editable_statuses(user):

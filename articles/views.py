@@ -35,6 +35,7 @@ def article_detail(request, section, slug):
             "article": article,
             "bylines": article.bylines.all(),
             "tags": article.tags.all(),
+            "corrections": article.corrections.all(),
             "current_section_slug": article.section.slug,
         },
     )

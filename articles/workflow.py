@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import notifications, permissions
-from .models import Article, AuditEntry, EditorialNote
+from . import notifications, permissions, revisions
+from .models import Article, AuditEntry, Correction, EditorialNote
 
 
 class State:
@@ -55,6 +55,8 @@ class Transition:
     role: str
     note: str = "none"  # "none", "optional" or "required"
     when: str = "none"  # "none", "now", "keep" (the original date) or "future"
+    # Steps on a saved change to a live article rather than on the article's status.
+    on_pending_change: bool = False
 
     def status(self):
         return Article.Status.PUBLISHED if self.target == State.SCHEDULED else self.target
@@ -137,6 +139,34 @@ TRANSITIONS = {
             note="optional",
             when="keep",
         ),
+        Transition(
+            "submit_changes",
+            _("Submit changes for review"),
+            frozenset({State.PUBLISHED}),
+            State.PUBLISHED,
+            WRITER,
+            note="optional",
+            on_pending_change=True,
+        ),
+        Transition(
+            "publish_changes",
+            _("Publish changes"),
+            frozenset({State.PUBLISHED}),
+            State.PUBLISHED,
+            MODERATOR,
+            note="optional",
+            on_pending_change=True,
+        ),
+        Transition(
+            "schedule_changes",
+            _("Schedule changes"),
+            frozenset({State.PUBLISHED}),
+            State.PUBLISHED,
+            MODERATOR,
+            note="optional",
+            when="future",
+            on_pending_change=True,
+        ),
     ]
 }
 
@@ -156,17 +186,27 @@ def may_take(user, transition, article):
     )
 
 
+def applies_to(transition, article, state):
+    if state not in transition.sources:
+        return False
+    if transition.on_pending_change:
+        return revisions.pending_revision(article) is not None
+    return True
+
+
 def available_transitions(user, article):
     """The transitions this user may take on this article now, in the order they are offered."""
     state = state_of(article)
     return [
         transition
         for transition in TRANSITIONS.values()
-        if state in transition.sources and may_take(user, transition, article)
+        if applies_to(transition, article, state) and may_take(user, transition, article)
     ]
 
 
-def apply_transition(article, name, *, by, note="", at=None):
+def apply_transition(
+    article, name, *, by, note="", at=None, correction_kind=Correction.Kind.CORRECTION
+):
     """Move `article` through transition `name`, as user `by`. Returns the updated article."""
     transition = TRANSITIONS.get(name)
     if transition is None:
@@ -187,18 +227,26 @@ def apply_transition(article, name, *, by, note="", at=None):
                 _("“%(step)s” is not possible: the article is %(state)s.")
                 % {"step": transition.label, "state": State.labels[before].lower()}
             )
+        if not applies_to(transition, locked, before):
+            raise TransitionRefused(
+                _("“%(step)s” is not possible: no saved change is waiting.")
+                % {"step": transition.label}
+            )
         if not may_take(by, transition, locked):
             raise PermissionDenied
-        locked.status = transition.status()
-        if transition.when == "now":
-            locked.published_at = now
-        elif transition.when == "future":
-            locked.published_at = at
-        elif transition.when == "keep":
-            locked.published_at = locked.published_at or now
-        if transition.target == State.IN_REVIEW:
-            locked.submitted_at = now
-        locked.save(update_fields=["status", "published_at", "submitted_at", "updated_at"])
+        if transition.on_pending_change:
+            change_pending(locked, transition, note=note, at=at, kind=correction_kind, now=now)
+        else:
+            locked.status = transition.status()
+            if transition.when == "now":
+                locked.published_at = now
+            elif transition.when == "future":
+                locked.published_at = at
+            elif transition.when == "keep":
+                locked.published_at = locked.published_at or now
+            if transition.target == State.IN_REVIEW:
+                locked.submitted_at = now
+            locked.save(update_fields=["status", "published_at", "submitted_at", "updated_at"])
         AuditEntry.objects.create(
             article=locked,
             article_headline=locked.headline,
@@ -221,6 +269,20 @@ def apply_transition(article, name, *, by, note="", at=None):
     return locked
 
 
+def change_pending(article, transition, *, note, at, kind, now):
+    """The three steps a saved change to a live article can take."""
+    change = revisions.pending_revision(article)
+    if transition.name == "submit_changes":
+        change.submitted_at = now
+        change.save(update_fields=["submitted_at"])
+    elif transition.name == "publish_changes":
+        revisions.publish_revision(article, change, note=note, kind=kind)
+    else:
+        change.scheduled_for = at
+        change.correction_note, change.correction_kind = note, kind
+        change.save(update_fields=["scheduled_for", "correction_note", "correction_kind"])
+
+
 def add_note(article, *, by, body):
     body = (body or "").strip()
     if not body:
@@ -239,7 +301,7 @@ def add_note(article, *, by, body):
     return note
 
 
-def record_save(article, *, by, created):
+def record_save(article, *, by, created, note=""):
     state = state_of(article)
     AuditEntry.objects.create(
         article=article,
@@ -248,4 +310,5 @@ def record_save(article, *, by, created):
         action=AuditEntry.Action.CREATED if created else AuditEntry.Action.SAVED,
         from_state=state,
         to_state=state,
+        note=note,
     )

@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "articles.middleware.PublishDueChangesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -193,3 +194,6 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+# A colleague who opened an article within this many minutes is shown as editing it.
+NEWSROOM_EDIT_LOCK_MINUTES = env_int("NEWSROOM_EDIT_LOCK_MINUTES", 5)
+NEWSROOM_AUTOSAVE_SECONDS = env_int("NEWSROOM_AUTOSAVE_SECONDS", 30)

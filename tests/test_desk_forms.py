@@ -93,6 +93,10 @@ def test_changing_a_published_slug_keeps_the_old_url_as_a_301(admin_client, clie
         article_form_data(article, slug="second-slug"),
     )
     assert response.status_code == 302
+    # The slug of a live piece changes when the change is published, like any other edit.
+    article.refresh_from_db()
+    assert article.slug == "first-slug"
+    apply_transition(article, "publish_changes", by=User.objects.get(username="chief"))
     article.refresh_from_db()
     assert article.slug == "second-slug"
     redirect = client.get(old_url)
@@ -104,6 +108,7 @@ def test_changing_a_published_slug_keeps_the_old_url_as_a_301(admin_client, clie
         reverse("admin:articles_article_change", args=[article.pk]),
         article_form_data(article, slug="first-slug"),
     )
+    apply_transition(article, "publish_changes", by=User.objects.get(username="chief"))
     assert client.get(old_url).status_code == 200
     assert client.get(f"/{article.section.slug}/second-slug/").status_code == 301
 

@@ -87,8 +87,11 @@ def test_hero_image_is_shown_as_renditions_with_alt_caption_and_credit(client, o
 def test_updated_date_is_shown_only_when_later_than_publication(client, opinion_piece):
     assert "updated" not in client.get(opinion_piece.get_absolute_url()).text
     Article.objects.filter(pk=opinion_piece.pk).update(
-        published_at=timezone.now() - timedelta(days=2)
+        updated_at=timezone.now(), published_at=timezone.now() - timedelta(days=2)
     )
+    # Any save is not an update readers are told about; a published change is.
+    assert "updated" not in client.get(opinion_piece.get_absolute_url()).text
+    Article.objects.filter(pk=opinion_piece.pk).update(content_updated_at=timezone.now())
     assert "updated" in client.get(opinion_piece.get_absolute_url()).text
 
 

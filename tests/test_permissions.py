@@ -13,6 +13,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import Article, Author, Section
+from articles.revisions import pending_revision, working_revision
 
 from .factories import make_article, make_author, make_section, make_user
 
@@ -41,6 +42,8 @@ def article_form_data(article, **overrides):
         "bylines-INITIAL_FORMS": str(len(bylines)),
         "bylines-MIN_NUM_FORMS": "0",
         "bylines-MAX_NUM_FORMS": "1000",
+        # The revision the form was opened on, as the change form carries it.
+        "base_revision": getattr(working_revision(article), "pk", 0),
     }
     if article.published_at:
         local = timezone.localtime(article.published_at)
@@ -162,8 +165,15 @@ def action_edit_others_draft(client, d):
     return edit(client, d["others_draft"], headline="Hijacked")[0]
 
 
-def action_edit_published(client, d):
+def action_change_live_text_directly(client, d):
     return edit(client, d["own_published"], headline="Changed live")[0]
+
+
+def action_prepare_change_to_live_piece(client, d):
+    """A save of a live piece becomes a pending revision; readers' version stays as it was."""
+    edit(client, d["own_published"], headline="Changed live")
+    pending = pending_revision(d["own_published"])
+    return pending is not None and pending.content["headline"] == "Changed live"
 
 
 def action_edit_in_review(client, d):
@@ -206,7 +216,8 @@ def action_submit_others_draft(client, d):
 def action_delete(client, d):
     article = d["own_draft"]
     client.post(reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"})
-    return not Article.objects.filter(pk=article.pk).exists()
+    # Deleting moves to the bin: the row, its revisions and audit entries stay.
+    return Article.objects.get(pk=article.pk).deleted_at is not None
 
 
 def action_bulk_delete(client, d):
@@ -214,7 +225,7 @@ def action_bulk_delete(client, d):
         reverse("admin:articles_article_changelist"),
         {"action": "delete_selected", "_selected_action": [d["others_draft"].pk], "post": "yes"},
     )
-    return not Article.objects.filter(pk=d["others_draft"].pk).exists()
+    return Article.objects.get(pk=d["others_draft"].pk).deleted_at is not None
 
 
 def action_preview_others_draft(client, d):
@@ -261,7 +272,8 @@ ALLOWED = {
     action_edit_own_draft:         (True,  True,     True,  False),
     action_edit_co_authored_draft: (True,  True,     True,  False),
     action_edit_others_draft:      (False, True,     True,  False),
-    action_edit_published:         (False, True,     True,  False),
+    action_change_live_text_directly: (False, False,  False, False),
+    action_prepare_change_to_live_piece: (True, True, True,  False),
     action_edit_in_review:         (False, True,     True,  False),
     action_submit_for_review:      (True,  True,     True,  False),
     action_submit_others_draft:    (False, True,     True,  False),

@@ -1,26 +1,80 @@
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
+from django.db.models.fields.files import FieldFile
 from django.http import Http404, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from taggit.models import Tag
 
-from .. import permissions
+from .. import permissions, revisions
+from ..diffs import compare
 from ..forms import ArticleAdminForm
-from ..models import Article, Byline
+from ..models import Article, AuditEntry, Byline
 from ..previews import PreviewTag, make_share_url, render_preview
 from ..renditions import refresh_renditions
 from ..slugs import record_slug_change
 from ..workflow import State, record_save, state_of
+from .revisions import RevisionAdminMixin
 from .workflow import WorkflowAdminMixin, describe_state
+
+
+def bylines_in(formsets):
+    """The authors the byline rows name, in position order, deleted rows left out."""
+    rows = []
+    for formset in formsets:
+        if formset.model is not Byline:
+            continue
+        for n, row in enumerate(formset.forms):
+            data = getattr(row, "cleaned_data", None) or {}
+            if data.get("author") and not data.get("DELETE"):
+                rows.append((data.get("position") or 0, n, data["author"]))
+    return [author for _, _, author in sorted(rows, key=lambda row: row[:2])]
+
+
+def store_pending_image(article, form):
+    """A new image for a pending change is stored now, under its own name; the live article
+    keeps its picture until the change is published."""
+    upload = form.cleaned_data.get("hero_image")
+    if upload is False:
+        return ""
+    if upload is None or isinstance(upload, FieldFile):
+        return article.hero_image.name or ""
+    field = Article._meta.get_field("hero_image")
+    return field.storage.save(field.generate_filename(article, upload.name), upload)
+
+
+def take_out_of_bin(article, *, by):
+    Article.objects.filter(pk=article.pk).update(deleted_at=None)
+    AuditEntry.objects.create(
+        article=article,
+        article_headline=article.headline,
+        user=by,
+        action=AuditEntry.Action.UNDELETED,
+        from_state=state_of(article),
+        to_state=state_of(article),
+    )
+
+
+def move_to_bin(article, *, by):
+    Article.objects.filter(pk=article.pk).update(deleted_at=timezone.now())
+    AuditEntry.objects.create(
+        article=article,
+        article_headline=article.headline,
+        user=by,
+        action=AuditEntry.Action.DELETED,
+        from_state=state_of(article),
+        to_state=state_of(article),
+    )
+
 
 TAG_SUGGESTIONS = 20
 
@@ -29,6 +83,12 @@ class BylineForm(forms.ModelForm):
     class Meta:
         model = Byline
         fields = ["position", "author"]
+
+    def validate_unique(self):
+        # Bylines are rewritten as a whole on save (articles.revisions.replace_bylines), so a
+        # row naming an author already on the article is no clash; the formset still refuses
+        # the same author twice in one submission.
+        pass
 
     def has_changed(self):
         # A row the desk pre-filled (the writer's own byline) counts even if left untouched;
@@ -41,6 +101,13 @@ class BylineForm(forms.ModelForm):
 class BylineInline(admin.TabularInline):
     model = Byline
     form = BylineForm
+
+    def get_extra(self, request, obj=None, **kwargs):
+        working = getattr(obj, "_working_bylines", None)
+        if working is not None and request.method == "GET":
+            return len(working) + 1
+        return super().get_extra(request, obj, **kwargs)
+
     extra = 1
     autocomplete_fields = ["author"]
     fields = ["position", "author"]
@@ -82,6 +149,21 @@ class OwnershipFilter(admin.SimpleListFilter):
         super().__init__(request, params, model, model_admin)
 
 
+class BinFilter(admin.SimpleListFilter):
+    """Deleted articles wait in the bin, out of every list unless asked for."""
+
+    title = _("bin")
+    parameter_name = "bin"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("In the bin"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.filter(deleted_at__isnull=False)
+        return queryset.filter(deleted_at__isnull=True)
+
+
 STATUS_COLOURS = {
     State.DRAFT: "#6b6b6b",
     State.IN_REVIEW: "#a15c00",
@@ -93,12 +175,13 @@ STATUS_COLOURS = {
 
 
 @admin.register(Article)
-class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(RevisionAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ["headline", "status_badge", "section", "genre", "byline", "published_at"]
     list_filter = [
         OwnershipFilter,
+        BinFilter,
         "status",
         "section",
         "genre",
@@ -114,7 +197,10 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     fieldsets = [
         (
             None,
-            {"classes": ["desk-writing"], "fields": ["headline", "standfirst", "body", "length"]},
+            {
+                "classes": ["desk-writing"],
+                "fields": ["base_revision", "headline", "standfirst", "body", "length"],
+            },
         ),
         (_("Classification"), {"fields": ["section", "genre", "tags"]}),
         (
@@ -139,7 +225,8 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     # Who sees and changes what: the rules live in articles.permissions.
 
     def get_queryset(self, request):
-        return self.all_articles(request).filter(permissions.visible_to(request.user)).distinct()
+        visible = self.all_articles(request).filter(permissions.visible_to(request.user))
+        return visible.distinct()
 
     def all_articles(self, request):
         return (
@@ -154,9 +241,10 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         queryset = self.all_articles(request)
         field = self.opts.pk if from_field is None else self.opts.get_field(from_field)
         try:
-            return queryset.get(**{field.name: field.to_python(object_id)})
+            article = queryset.get(**{field.name: field.to_python(object_id)})
         except (Article.DoesNotExist, ValidationError, ValueError):
             return None
+        return self.open_working_copy(request, article)
 
     def has_view_permission(self, request, obj=None):
         allowed = super().has_view_permission(request, obj)
@@ -169,10 +257,23 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and permissions.can_publish(request.user)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"current_user": request.user})
+
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if not isinstance(inline, BylineInline):
+            return kwargs
         profile = getattr(request.user, "author_profile", None)
-        if isinstance(inline, BylineInline) and obj.pk is None and profile is not None:
+        working = getattr(obj, "_working_bylines", None)
+        if working is not None and request.method == "GET":
+            # The form opens on a revision: its bylines, not the article's saved ones.
+            kwargs["queryset"] = Byline.objects.none()
+            kwargs["initial"] = [
+                {"author": author_id, "position": n} for n, author_id in enumerate(working)
+            ]
+        elif obj.pk is None and profile is not None:
             kwargs["initial"] = [{"author": profile.pk, "position": 0}]
         return kwargs
 
@@ -184,19 +285,85 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-        old_slug = form.initial.get("slug") if change else None
+        # Readers keep the live version: a change to it waits as a pending revision.
+        form.saves_pending = change and Article.objects.published().filter(pk=obj.pk).exists()
+        if form.saves_pending:
+            return
+        old_slug = Article.objects.filter(pk=obj.pk).values_list("slug", flat=True).first()
         super().save_model(request, obj, form, change)
         record_save(obj, by=request.user, created=not change)
-        if change and obj.published_at and "slug" in form.changed_data:
+        if change and obj.published_at and old_slug and old_slug != obj.slug:
             record_slug_change(obj, old_slug=old_slug)
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
         article = form.instance
+        for formset in formsets:
+            self.save_formset(request, form, formset, change)
+        authors = bylines_in(formsets)
         profile = getattr(request.user, "author_profile", None)
-        if profile is not None and not article.bylines.exists():
-            Byline.objects.create(article=article, author=profile, position=0)
+        if not authors and profile is not None:
+            authors = [profile]
+        base = article.revisions.filter(pk=form.cleaned_data.get("base_revision") or 0).first()
+        if form.saves_pending:
+            content = revisions.content_of(
+                article, bylines=authors, tags=form.cleaned_data.get("tags", [])
+            )
+            content["hero_image"] = store_pending_image(article, form)
+            revisions.create_revision(
+                article, by=request.user, content=content, pending=True, based_on=base
+            )
+            record_save(article, by=request.user, created=False, note="Pending change")
+            messages.info(
+                request,
+                _(
+                    "Saved as a pending change: readers still see the live version until it "
+                    "is published."
+                ),
+            )
+            return
+        form.save_m2m()
+        revisions.replace_bylines(article, [author.pk for author in authors])
         refresh_renditions(article, field="hero_image", store="hero_renditions")
+        revisions.create_revision(article, by=request.user, based_on=base)
+
+    def save_formset(self, request, form, formset, change):
+        # Bylines are written by save_related, all at once, in their final order.
+        if formset.model is not Byline:
+            super().save_formset(request, form, formset, change)
+            return
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+    # Deleting moves to the bin, keeping revisions and the audit trail.
+
+    def delete_model(self, request, obj):
+        move_to_bin(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for article in queryset:
+            move_to_bin(article, by=request.user)
+
+    @admin.action(description=_("Restore selected from the bin"), permissions=["delete"])
+    def restore_from_bin(self, request, queryset):
+        restored = 0
+        for article in queryset.filter(deleted_at__isnull=False):
+            take_out_of_bin(article, by=request.user)
+            restored += 1
+        self.message_user(request, _("%(n)d article(s) restored from the bin.") % {"n": restored})
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if request.GET.get("bin") != "1":
+            actions.pop("restore_from_bin", None)
+        else:
+            actions.pop("delete_selected", None)
+        return actions
+
+    def get_deleted_objects(self, objs, request):
+        names = [str(obj) for obj in objs]
+        perms_needed = set()
+        if not self.has_delete_permission(request):
+            perms_needed.add(self.opts.verbose_name)
+        return names, {self.opts.verbose_name_plural: len(names)}, perms_needed, []
 
     # What the list and the form show.
 
@@ -229,6 +396,16 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
             context.update(self.workflow_context(request, obj))
+            context.update(self.revision_context(request, obj))
+            if request.method == "GET" and self.has_change_permission(request, obj):
+                self.mark_present(request, obj)
+            conflict = getattr(context["adminform"].form, "conflict", None)
+            if conflict:
+                theirs = conflict["theirs"].content
+                mine_base = (
+                    conflict["base"].content if conflict["base"] else conflict["copy"].content
+                )
+                context["conflict"] = {**conflict, "diff": compare(mine_base, theirs)}
         if obj is not None and obj.pk and not obj.is_published:
             context["share_preview_url"] = request.build_absolute_uri(make_share_url(obj))
             context["share_link_days"] = settings.NEWSROOM_PREVIEW_LINK_DAYS
@@ -263,7 +440,7 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
                 name="articles_article_preview_new",
             ),
         ]
-        return own + self.workflow_urls() + super().get_urls()
+        return own + self.workflow_urls() + self.revision_urls() + super().get_urls()
 
     def tag_suggestions(self, request):
         if not self.has_view_permission(request):

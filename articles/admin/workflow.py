@@ -14,8 +14,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .. import permissions
-from ..models import Article, AuditEntry, EditorialNote
+from .. import permissions, revisions
+from ..models import Article, AuditEntry, Correction, EditorialNote, Revision
 from ..workflow import (
     TRANSITIONS,
     State,
@@ -51,7 +51,13 @@ def describe_state(article):
 class WorkflowAdminMixin:
     """Mixed into ArticleAdmin: every status change goes through articles.workflow."""
 
-    actions = ["submit_selected", "publish_selected", "unpublish_selected", "withdraw_selected"]
+    actions = [
+        "submit_selected",
+        "publish_selected",
+        "unpublish_selected",
+        "withdraw_selected",
+        "restore_from_bin",
+    ]
 
     def workflow_urls(self):
         view = self.admin_site.admin_view
@@ -109,7 +115,10 @@ class WorkflowAdminMixin:
         at = parse_local_datetime(request.POST.get("at")) if transition.when == "future" else None
         note = request.POST.get("note", "")[:MAX_NOTE_LENGTH]
         try:
-            apply_transition(article, name, by=request.user, note=note, at=at)
+            kind = request.POST.get("correction_kind")
+            if kind not in Correction.Kind.values:
+                kind = Correction.Kind.CORRECTION
+            apply_transition(article, name, by=request.user, note=note, at=at, correction_kind=kind)
         except TransitionRefused as refusal:
             messages.error(request, str(refusal))
         else:
@@ -142,16 +151,27 @@ class WorkflowAdminMixin:
             .select_related("section", "created_by")
             .order_by("submitted_at", "created_at")
         )
-        now = timezone.now()
-        rows = [
-            {"article": article, "waiting": now - (article.submitted_at or article.created_at)}
-            for article in queue
+        rows = [{"article": article} for article in queue.filter(deleted_at__isnull=True)]
+        changes = (
+            Revision.objects.filter(
+                pending=True,
+                applied_at__isnull=True,
+                submitted_at__isnull=False,
+                article__deleted_at__isnull=True,
+            )
+            .select_related("article", "created_by")
+            .order_by("submitted_at")
+        )
+        # Only the newest saved change of each article can be published.
+        waiting_changes = [
+            change for change in changes if revisions.pending_revision(change.article) == change
         ]
         context = {
             **self.admin_site.each_context(request),
             "title": _("Moderation queue"),
             "opts": self.opts,
             "rows": rows,
+            "changes": waiting_changes,
             "min_datetime": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
             "queue_url": reverse("admin:articles_article_queue"),
         }

@@ -10,6 +10,7 @@ from .content import (
     TaggedArticle,
     validate_section_slug,
 )
+from .revisions import Correction, EditingPresence, Revision
 from .workflow import AuditEntry, EditorialNote
 
 __all__ = [
@@ -20,7 +21,10 @@ __all__ = [
     "AuditEntry",
     "Author",
     "Byline",
+    "Correction",
+    "EditingPresence",
     "EditorialNote",
+    "Revision",
     "Section",
     "SlugRedirect",
     "TaggedArticle",

@@ -1,5 +1,4 @@
 import math
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -132,7 +131,11 @@ class Section(models.Model):
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """The one definition of public: published, and its time has come."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(
+            status=Article.Status.PUBLISHED,
+            published_at__lte=timezone.now(),
+            deleted_at__isnull=True,
+        )
 
     def with_byline(self):
         """What any list of articles shows: section and ordered bylines, in fixed queries."""
@@ -141,7 +144,7 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def with_page_related(self):
-        return self.with_byline().prefetch_related("tags")
+        return self.with_byline().prefetch_related("tags", "corrections")
 
 
 class Article(models.Model):
@@ -205,6 +208,10 @@ class Article(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted for review at"), null=True, blank=True)
+    # When a published change last altered what readers see ("Updated …", dateModified).
+    content_updated_at = models.DateTimeField(_("content updated at"), null=True, blank=True)
+    # Deleting only moves an article to the bin: its revisions and audit trail stay.
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     created_by = models.ForeignKey(
@@ -276,6 +283,7 @@ class Article(models.Model):
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
             and self.published_at <= timezone.now()
+            and self.deleted_at is None
         )
 
     @property
@@ -304,11 +312,17 @@ class Article(models.Model):
         return max(1, math.ceil(self.word_count / WORDS_PER_MINUTE))
 
     @property
+    def modified_at(self):
+        """When readers' version last changed: a published change, or else publication."""
+        return self.content_updated_at or self.published_at
+
+    @property
     def was_updated(self):
-        """Worth telling readers: a change well after publication, not the save that published."""
-        if not self.published_at:
-            return False
-        return self.updated_at - self.published_at > timedelta(minutes=10)
+        return bool(
+            self.published_at
+            and self.content_updated_at
+            and self.content_updated_at > self.published_at
+        )
 
     @property
     def ordered_authors(self):

@@ -47,6 +47,12 @@ class AuditEntry(models.Model):
         UNPUBLISHED = "unpublish", _("Unpublished")
         REPUBLISHED = "republish", _("Published again")
         NOTE = "note", _("Note added")
+        SUBMITTED_CHANGES = "submit_changes", _("Changes submitted for review")
+        PUBLISHED_CHANGES = "publish_changes", _("Changes published")
+        SCHEDULED_CHANGES = "schedule_changes", _("Changes scheduled")
+        RESTORED = "restore", _("Revision restored")
+        DELETED = "delete", _("Moved to the bin")
+        UNDELETED = "undelete", _("Restored from the bin")
 
     # Kept when the article goes, so the record of what happened to it survives.
     article = models.ForeignKey(

@@ -74,3 +74,86 @@
         });
     });
 }
+
+// Autosave: while someone types, the form is kept as an autosave revision at most every
+// 30 seconds (never published, never a conflict with the editor's own next save). And a
+// heartbeat tells colleagues who is editing.
+{
+    const AUTOSAVE_EVERY_MS = 30000;
+    const HEARTBEAT_EVERY_MS = 60000;
+
+    function csrfToken(form) {
+        const field = form.querySelector('input[name=csrfmiddlewaretoken]');
+        return field ? field.value : '';
+    }
+
+    function formWithoutFiles(form) {
+        const data = new FormData(form);
+        for (const [name, value] of Array.from(data.entries())) {
+            if (value instanceof File) {
+                data.delete(name);
+            }
+        }
+        return data;
+    }
+
+    window.addEventListener('load', () => {
+        const form = document.getElementById('article_form');
+        const notices = document.querySelector('.desk-notices');
+        if (!form || !notices) {
+            return;
+        }
+        const status = notices.querySelector('.desk-autosave-status');
+        let changedSinceAutosave = false;
+        let saving = false;
+        const markChanged = () => { changedSinceAutosave = true; };
+        form.addEventListener('input', markChanged);
+        form.addEventListener('change', markChanged);
+        form.addEventListener('submit', () => { changedSinceAutosave = false; });
+
+        async function autosave() {
+            if (!changedSinceAutosave || saving) {
+                return;
+            }
+            saving = true;
+            changedSinceAutosave = false;
+            try {
+                const response = await fetch(notices.dataset.autosaveUrl, {
+                    method: 'POST',
+                    body: formWithoutFiles(form),
+                    headers: {'X-CSRFToken': csrfToken(form)},
+                    credentials: 'same-origin',
+                });
+                if (!response.ok) {
+                    throw new Error(response.status);
+                }
+                const time = new Date().toLocaleTimeString([], {hour: '2-digit', minute: '2-digit'});
+                status.textContent = `Draft kept automatically at ${time}.`;
+            } catch (error) {
+                changedSinceAutosave = true;
+                status.textContent = 'Automatic save failed; your text is still here. Save when you can.';
+            } finally {
+                saving = false;
+            }
+        }
+
+        function heartbeat() {
+            fetch(notices.dataset.presenceUrl, {
+                method: 'POST',
+                headers: {'X-CSRFToken': csrfToken(form)},
+                credentials: 'same-origin',
+            }).catch(() => {});
+        }
+
+        const interval = Number(notices.dataset.autosaveInterval || AUTOSAVE_EVERY_MS);
+        setInterval(autosave, interval);
+        setInterval(heartbeat, HEARTBEAT_EVERY_MS);
+        // A tab being closed gets one last chance to keep what was typed.
+        window.addEventListener('pagehide', () => {
+            if (changedSinceAutosave) {
+                const data = formWithoutFiles(form);
+                navigator.sendBeacon(notices.dataset.autosaveUrl, data);
+            }
+        });
+    });
+}
