@@ -6,7 +6,8 @@ import re
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
-WORD = re.compile(r"\s+|[^\s]+")
+# A word with the space after it: replacements read as whole words, not word-space-word.
+WORD = re.compile(r"^\s+|\S+\s*")
 BLOCK_END = re.compile(r"</(p|h2|h3|li|blockquote)>|<br\s*/?>|<hr\s*/?>", re.IGNORECASE)
 
 

@@ -165,13 +165,18 @@ def apply_in_memory(article, content):
 
 
 def replace_bylines(article, author_ids):
-    article.bylines.all().delete()
-    existing = Author.objects.in_bulk(author_ids)
-    Byline.objects.bulk_create(
-        Byline(article=article, author_id=author_id, position=position)
-        for position, author_id in enumerate(dict.fromkeys(author_ids))
-        if author_id in existing
-    )
+    """Make the byline exactly these authors, in this order, keeping rows that stay."""
+    known = Author.objects.in_bulk(author_ids)
+    wanted = [author_id for author_id in dict.fromkeys(author_ids) if author_id in known]
+    current = {byline.author_id: byline for byline in article.bylines.all()}
+    article.bylines.exclude(author_id__in=wanted).delete()
+    for position, author_id in enumerate(wanted):
+        byline = current.get(author_id)
+        if byline is None:
+            Byline.objects.create(article=article, author_id=author_id, position=position)
+        elif byline.position != position:
+            byline.position = position
+            byline.save(update_fields=["position"])
 
 
 def write_content(article, content):

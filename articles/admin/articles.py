@@ -5,6 +5,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.db.models.fields.files import FieldFile
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -98,9 +99,20 @@ class BylineForm(forms.ModelForm):
         )
 
 
+class BylineFormSet(BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # Rows are matched by author, not by id (save_related rewrites the byline as a whole),
+        # so a form opened before a colleague's save is not refused for a stale row id.
+        form.fields[self.model._meta.pk.name] = forms.IntegerField(
+            required=False, widget=forms.HiddenInput
+        )
+
+
 class BylineInline(admin.TabularInline):
     model = Byline
     form = BylineForm
+    formset = BylineFormSet
 
     def get_extra(self, request, obj=None, **kwargs):
         working = getattr(obj, "_working_bylines", None)
