@@ -432,3 +432,16 @@ def test_deleting_moves_to_the_bin_and_keeps_history(client, desk):
     article.refresh_from_db()
     assert article.deleted_at is None
     assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_a_form_with_a_byline_row_a_colleague_removed_still_saves(desk):
+    ben = make_author(name="Ben TWO")
+    article = make_article(
+        status=Article.Status.DRAFT, authors=[desk["writer_author"], ben], created_by=desk["writer"]
+    )
+    opened = Article.objects.get(pk=article.pk)
+    stale_form = article_form_data(opened, headline="Kept both")
+    revisions.replace_bylines(article, [desk["writer_author"].pk])  # Ben's row is gone now
+    moderator = login(desk["moderator"])
+    assert moderator.post(change_url(article), stale_form).status_code == 302
+    assert Article.objects.get(pk=article.pk).ordered_authors == [desk["writer_author"], ben]

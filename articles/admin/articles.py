@@ -104,8 +104,9 @@ class BylineFormSet(BaseInlineFormSet):
         super().add_fields(form, index)
         # Rows are matched by author, not by id (save_related rewrites the byline as a whole),
         # so a form opened before a colleague's save is not refused for a stale row id.
-        form.fields[self.model._meta.pk.name] = forms.IntegerField(
-            required=False, widget=forms.HiddenInput
+        name = self.model._meta.pk.name
+        form.fields[name] = forms.IntegerField(
+            initial=form.fields[name].initial, required=False, widget=forms.HiddenInput
         )
 
 
