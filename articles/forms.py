@@ -1,6 +1,7 @@
 """Admin forms of the writing desk: tag entry, image checks, slugs and the status a role may set."""
 
 from django import forms
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -104,6 +105,7 @@ class ArticleAdminForm(forms.ModelForm):
             "body",
             "section",
             "genre",
+            "language",
             "tags",
             "hero_image",
             "hero_image_alt",
@@ -125,6 +127,8 @@ class ArticleAdminForm(forms.ModelForm):
         if "slug" in self.fields:
             self.fields["slug"].required = False
             self.fields["slug"].help_text = _("Filled from the headline when left empty.")
+        if "language" in self.fields:
+            self.fields["language"].required = False
         working_tags = getattr(self.instance, "_working_tags", None)
         if working_tags is not None:
             self.initial["tags"] = working_tags
@@ -187,6 +191,9 @@ class ArticleAdminForm(forms.ModelForm):
         while taken.filter(slug=slug).exists():
             slug, n = f"{base}-{n}", n + 1
         return slug
+
+    def clean_language(self):
+        return self.cleaned_data.get("language") or settings.LANGUAGE_CODE
 
     def clean_hero_image(self):
         return clean_new_image(self.cleaned_data.get("hero_image"))

@@ -14,6 +14,7 @@ from django.utils.html import escape
 from django.utils.text import slugify
 
 from .models import Article, Author, Byline
+from .models.content import RESERVED_ARTICLE_SLUGS
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_HEADLINE_LENGTH = Article._meta.get_field("headline").max_length
@@ -123,6 +124,8 @@ def author_named(name):
 @transaction.atomic
 def import_piece(piece, *, section, genre, publish=False, published_at=None, created_by=None):
     slug = slugify(piece.headline)[:200].strip("-")
+    if slug in RESERVED_ARTICLE_SLUGS:
+        slug = f"{slug}-article"
     if slug and Article.objects.filter(slug=slug).exists():
         raise ImportRejected(
             f"an article with the slug {slug!r} already exists; not imported twice"

@@ -215,7 +215,7 @@ class ArticleAdmin(RevisionAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
                 "fields": ["base_revision", "headline", "standfirst", "body", "length"],
             },
         ),
-        (_("Classification"), {"fields": ["section", "genre", "tags"]}),
+        (_("Classification"), {"fields": ["section", "genre", "language", "tags"]}),
         (
             _("Hero image"),
             {"fields": ["hero_image", "hero_image_alt", "hero_image_caption", "hero_image_credit"]},

@@ -1,6 +1,7 @@
 import math
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
@@ -47,6 +48,23 @@ RESERVED_SECTION_SLUGS = frozenset(
 )
 
 WORDS_PER_MINUTE = 230
+
+
+def default_language():
+    return settings.LANGUAGE_CODE
+
+
+# An article slug the site answers itself under every section (/<section>/feed/).
+RESERVED_ARTICLE_SLUGS = frozenset({"feed", "atom", "page"})
+
+
+def validate_article_slug(value):
+    if value.lower() in RESERVED_ARTICLE_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is reserved for a site page; choose another slug for this article."),
+            code="reserved_slug",
+            params={"slug": value},
+        )
 
 
 def validate_section_slug(value):
@@ -161,7 +179,9 @@ class Article(models.Model):
         ANALYSIS = "analysis", _("Analysis")
 
     headline = models.CharField(_("headline"), max_length=250)
-    slug = models.SlugField(_("slug"), max_length=255, unique=True)
+    slug = models.SlugField(
+        _("slug"), max_length=255, unique=True, validators=[validate_article_slug]
+    )
     standfirst = models.TextField(
         _("standfirst"), blank=True, help_text=_("The short summary shown under the headline.")
     )
@@ -172,6 +192,13 @@ class Article(models.Model):
         Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="articles"
     )
     genre = models.CharField(_("genre"), max_length=20, choices=Genre, default=Genre.NEWS)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=default_language,
+        help_text=_("The language the piece is written in."),
+    )
     authors = models.ManyToManyField(
         Author, through="Byline", related_name="articles", verbose_name=_("authors")
     )
@@ -208,6 +235,8 @@ class Article(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted for review at"), null=True, blank=True)
+    # Kept up to date by articles.search after every save that changes what is searched.
+    search_vector = SearchVectorField(null=True, editable=False)
     # When a published change last altered what readers see ("Updated …", dateModified).
     content_updated_at = models.DateTimeField(_("content updated at"), null=True, blank=True)
     # Deleting only moves an article to the bin: its revisions and audit trail stay.

@@ -1,0 +1,1 @@
+"""Sitemaps. PLACEHOLDER: being written (issue 6)."""
