@@ -121,16 +121,19 @@ def lock(article):
     return Article.objects.select_for_update().get(pk=article.pk)
 
 
-def autosave(article, *, by, data):
-    """Keep what `by` is typing, at most one autosave each since the last real save."""
+def autosave(article, *, by, data, continuing=None):
+    """Keep what `by` is typing. Within one editing session (`continuing`, the autosave this
+    page made last) the same autosave is updated; a new session never overwrites an older
+    session's unsaved text, it starts its own."""
     with transaction.atomic():
         lock(article)
         latest = working_revision(article)
-        newer = article.revisions.filter(kind=Revision.Kind.AUTOSAVE, created_by=by)
-        if latest is not None:
-            newer = newer.filter(number__gt=latest.number)
         content = content_from_post(data)
-        existing = newer.order_by("-number").first()
+        existing = None
+        if continuing:
+            existing = article.revisions.filter(
+                pk=continuing, kind=Revision.Kind.AUTOSAVE, created_by=by
+            ).first()
         if existing is not None:
             existing.content = content
             existing.created_at = timezone.now()

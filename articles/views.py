@@ -4,7 +4,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import ListView
 from taggit.models import Tag
 
+from . import structured_data
 from .models import Article, Author, Section, SlugRedirect
+from .related import more_from_authors, related_articles
 
 HOME_LATEST_COUNT = 12
 
@@ -28,15 +30,19 @@ def article_detail(request, section, slug):
     if article.section.slug != section or article.slug != slug:
         # The section moved or the link was mistyped: send readers to the one true URL.
         return redirect(article, permanent=True)
+    authors, tags = article.ordered_authors, article.tags.all()
     return render(
         request,
         "articles/article_detail.html",
         {
             "article": article,
             "bylines": article.bylines.all(),
-            "tags": article.tags.all(),
+            "tags": tags,
             "corrections": article.corrections.all(),
             "current_section_slug": article.section.slug,
+            "related_articles": related_articles(article, tags=tags),
+            "more_from_authors": more_from_authors(article, authors=authors),
+            "structured_data": structured_data.article_page(article, authors=authors, tags=tags),
         },
     )
 
@@ -88,6 +94,7 @@ class AuthorView(PublishedListView):
         # announce a writer, or a story, before anything of theirs is out.
         if not context["page_obj"].paginator.count:
             raise Http404("No published articles by this author.")
+        context["structured_data"] = structured_data.profile_page(self.author)
         return context
 
 

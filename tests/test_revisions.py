@@ -369,13 +369,25 @@ def test_a_newer_autosave_is_offered_back_and_can_be_opened(desk):
     assert article.headline == "Saved headline"
 
 
-def test_repeated_autosaves_keep_one_revision_per_editor(desk):
+def test_autosaves_of_one_session_update_one_revision_and_never_overwrite_another(desk):
     article = draft_of(desk)
     writer = login(desk["writer"])
     url = reverse("admin:articles_article_autosave", args=[article.pk])
+    first = writer.post(url, article_form_data(article, headline="Tab one")).json()["revision"]
     for n in range(3):
-        writer.post(url, article_form_data(article, headline=f"Typing {n}"))
-    assert article.revisions.get(kind="autosave").content["headline"] == "Typing 2"
+        data = article_form_data(article, headline=f"Tab one, typing {n}")
+        writer.post(url, data | {"_autosave_revision": first})
+    assert article.revisions.get(pk=first).content["headline"] == "Tab one, typing 2"
+    # A new tab (no revision of its own yet) keeps the first tab's unsaved text intact.
+    writer.post(url, article_form_data(article, headline="Tab two"))
+    headlines = sorted(r.content["headline"] for r in article.revisions.filter(kind="autosave"))
+    assert headlines == ["Tab one, typing 2", "Tab two"]
+    # Nobody else's autosave can be continued.
+    moderator = login(desk["moderator"])
+    moderator.post(
+        url, article_form_data(article, headline="Hijack") | {"_autosave_revision": first}
+    )
+    assert article.revisions.get(pk=first).content["headline"] == "Tab one, typing 2"
 
 
 def test_autosave_and_revision_pages_refuse_those_who_may_not_edit(desk):

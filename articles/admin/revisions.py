@@ -60,6 +60,10 @@ class RevisionAdminMixin:
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         request.desk_opening = True
+        if "revision" in request.GET and not form_url:
+            # The form opened on a chosen revision posts to the plain URL, so after saving
+            # the editor sees what they saved, not that revision again.
+            form_url = request.path
         return super().change_view(request, object_id, form_url, extra_context)
 
     def open_working_copy(self, request, article):
@@ -209,7 +213,13 @@ class RevisionAdminMixin:
             raise Http404
         if not self.has_change_permission(request, article):
             raise PermissionDenied
-        saved = revisions.autosave(article, by=request.user, data=request.POST)
+        continuing = request.POST.get("_autosave_revision", "")
+        saved = revisions.autosave(
+            article,
+            by=request.user,
+            data=request.POST,
+            continuing=int(continuing) if continuing.isdigit() else None,
+        )
         return JsonResponse({"revision": saved.pk, "saved_at": saved.created_at.isoformat()})
 
     def presence_view(self, request, object_id):

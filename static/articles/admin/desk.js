@@ -106,6 +106,8 @@
         const status = notices.querySelector('.desk-autosave-status');
         let changedSinceAutosave = false;
         let saving = false;
+        // The autosave this page keeps updating; another tab or session gets its own.
+        let autosaveRevision = '';
         const markChanged = () => { changedSinceAutosave = true; };
         form.addEventListener('input', markChanged);
         form.addEventListener('change', markChanged);
@@ -118,15 +120,18 @@
             saving = true;
             changedSinceAutosave = false;
             try {
+                const data = formWithoutFiles(form);
+                data.set('_autosave_revision', autosaveRevision);
                 const response = await fetch(notices.dataset.autosaveUrl, {
                     method: 'POST',
-                    body: formWithoutFiles(form),
+                    body: data,
                     headers: {'X-CSRFToken': csrfToken(form)},
                     credentials: 'same-origin',
                 });
                 if (!response.ok) {
                     throw new Error(response.status);
                 }
+                autosaveRevision = String((await response.json()).revision);
                 const time = new Date().toLocaleTimeString([], {hour: '2-digit', minute: '2-digit'});
                 status.textContent = `Draft kept automatically at ${time}.`;
             } catch (error) {
@@ -152,6 +157,7 @@
         window.addEventListener('pagehide', () => {
             if (changedSinceAutosave) {
                 const data = formWithoutFiles(form);
+                data.set('_autosave_revision', autosaveRevision);
                 navigator.sendBeacon(notices.dataset.autosaveUrl, data);
             }
         });
