@@ -13,6 +13,7 @@ from django.utils.text import slugify
 
 from .importing import import_piece, read_piece
 from .models import Article, Author, Section
+from .search import refresh_search_vector
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 
@@ -129,6 +130,7 @@ def load_demo(*, now=None, with_accounts=None, log=print):
         article.standfirst = demo.standfirst
         article.save()
         article.tags.set(demo.tags)
+        refresh_search_vector(article)
         # Demo pieces were "written" when they were published, not when the loader ran.
         Article.objects.filter(pk=article.pk).update(
             created_at=published_at, updated_at=published_at

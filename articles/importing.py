@@ -15,6 +15,7 @@ from django.utils.text import slugify
 
 from .models import Article, Author, Byline
 from .models.content import RESERVED_ARTICLE_SLUGS
+from .search import refresh_search_vector
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_HEADLINE_LENGTH = Article._meta.get_field("headline").max_length
@@ -144,4 +145,5 @@ def import_piece(piece, *, section, genre, publish=False, published_at=None, cre
         Byline(article=article, author=author_named(name), position=position)
         for position, name in enumerate(piece.author_names)
     )
+    refresh_search_vector(article)
     return article

@@ -6,7 +6,7 @@ Each list is one query, however many tags, authors or articles there are, and st
 
 from collections import defaultdict
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value, Window
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
 
 from .models import Article, Byline, TaggedArticle
@@ -21,26 +21,24 @@ def related_articles(article, *, tags, limit=RELATED_COUNT):
     """Pieces sharing the most tags (the newest first among equals), then the section's newest.
 
     `tags` are the article's tags, already fetched. Each branch picks its own few candidates
-    with its index (tag, or section and date), so the final sort only ever sees 2 × `limit`
-    rows, however big a tag or a section grows.
+    with its own index (tag, or section and date), and the two are joined with UNION so each
+    stays a plain key lookup: the final sort only ever sees 2 × `limit` rows, however big a
+    tag or a section grows.
     """
     others = Article.objects.published().exclude(pk=article.pk)
     tag_ids = [tag.pk for tag in tags]
-    candidates = Q(
-        pk__in=others.filter(section_id=article.section_id)
-        .order_by("-published_at", "-pk")
-        .values("pk")[:limit]
+    newest_in_section = others.filter(section_id=article.section_id).order_by(
+        "-published_at", "-pk"
     )
+    branches = [newest_in_section]
     shared = Value(0, output_field=IntegerField())
     if tag_ids:
-        most_shared = (
+        branches.append(
             others.filter(tags__in=tag_ids)
             .values("pk")
             .annotate(shared=Count("pk"))
             .order_by("-shared", "-published_at", "-pk")
-            .values("pk")[:limit]
         )
-        candidates |= Q(pk__in=most_shared)
         shared = Coalesce(
             Subquery(
                 TaggedArticle.objects.filter(content_object=OuterRef("pk"), tag_id__in=tag_ids)
@@ -51,13 +49,18 @@ def related_articles(article, *, tags, limit=RELATED_COUNT):
             ),
             0,
         )
-    return list(
-        others.filter(candidates)
+    # An article found by both branches comes out of each with the same columns: UNION
+    # (not UNION ALL) keeps it once.
+    found = [
+        Article.objects.filter(pk__in=branch.values("pk")[:limit])
         .annotate(shared_tags=shared)
         .select_related("section")
         .defer(*LIST_SKIPS)
-        .order_by("-shared_tags", "-published_at", "-pk")[:limit]
-    )
+        .order_by()
+        for branch in branches
+    ]
+    combined = found[0].union(*found[1:])  # just found[0] when there is no tag branch
+    return list(combined.order_by("-shared_tags", "-published_at", "-pk")[:limit])
 
 
 def more_from_authors(article, *, authors, per_author=MORE_FROM_AUTHOR_COUNT):

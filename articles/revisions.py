@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from .models import Article, Author, Byline, Correction, Revision, Section
 from .renditions import refresh_renditions
 from .sanitize import sanitize_html
+from .search import refresh_search_vector
 from .slugs import record_slug_change
 
 TEXT_FIELDS = [
@@ -196,6 +197,7 @@ def write_content(article, content):
     article.save()
     replace_bylines(article, [row["author"] for row in content.get("bylines", [])])
     article.tags.set(content.get("tags", []))
+    refresh_search_vector(article)
     refresh_renditions(article, field="hero_image", store="hero_renditions")
     if article.published_at and old_slug != article.slug:
         record_slug_change(article, old_slug=old_slug)

@@ -21,6 +21,7 @@ from django.db.models import (
     Case,
     Exists,
     F,
+    FloatField,
     Func,
     OuterRef,
     Q,
@@ -162,14 +163,16 @@ def refresh_search_vector(articles):
     Call it after anything searched changes: headline, standfirst, body, language, bylines,
     tags, or the name of an author or a tag. Nothing to store on other databases.
     """
-    if connection.vendor != "postgresql":
-        return 0
     if isinstance(articles, Article):
         ids = [articles.pk]
     elif isinstance(articles, QuerySet):
+        if articles.model is not Article:
+            raise TypeError(f"expected a queryset of articles, got one of {articles.model}")
         ids = articles.values("pk")
     else:
         ids = [getattr(article, "pk", article) for article in articles]
+    if connection.vendor != "postgresql":
+        return 0
     return Article.objects.filter(pk__in=ids).update(search_vector=search_document())
 
 
@@ -187,28 +190,47 @@ def find_articles(search):
 
 
 def ranked_matches(articles, text):
-    # An article is stemmed in its own language, and a reader's language says nothing about
-    # the article's: so the words are parsed with every configuration and any may match.
-    configs = dict.fromkeys([*SEARCH_CONFIGS.values(), FALLBACK_CONFIG])
-    query = reduce(
-        operator.or_,
-        (SearchQuery(text, config=config, search_type="websearch") for config in configs),
-    )
+    # Each article is matched, ranked and marked with the words parsed in its own language, so
+    # stemming and "-word" agree with how it was indexed. Every arm of the OR can use the index.
+    configs = {**SEARCH_CONFIGS, None: FALLBACK_CONFIG}
+    queries = {
+        code: SearchQuery(text, config=config, search_type="websearch")
+        for code, config in configs.items()
+    }
+
+    def in_language(code):
+        return Q(language=code) if code else ~Q(language__in=list(SEARCH_CONFIGS))
+
+    def per_language(expression_for, output_field):
+        whens = [
+            When(in_language(code), then=expression_for(config, queries[code]))
+            for code, config in configs.items()
+        ]
+        return Case(*whens, output_field=output_field)
 
     def marked(expression, **options):
-        return SearchHeadline(
-            expression,
-            query,
-            config=language_config(),
-            start_sel=START_MARK,
-            stop_sel=STOP_MARK,
-            **options,
+        return per_language(
+            lambda config, query: SearchHeadline(
+                expression,
+                query,
+                config=config,
+                start_sel=START_MARK,
+                stop_sel=STOP_MARK,
+                **options,
+            ),
+            TextField(),
         )
 
+    matches = reduce(
+        operator.or_,
+        (in_language(code) & Q(search_vector=query) for code, query in queries.items()),
+    )
     return (
-        articles.filter(search_vector=query)
+        articles.filter(matches)
         .annotate(
-            rank=SearchRank(F("search_vector"), query),
+            rank=per_language(
+                lambda config, query: SearchRank(F("search_vector"), query), FloatField()
+            ),
             marked_headline=marked(F("headline"), highlight_all=True),
             marked_standfirst=marked(F("standfirst"), highlight_all=True),
             marked_body=marked(
@@ -269,7 +291,7 @@ def marked_by_database(text, *, is_html=False):
     """Escape what PostgreSQL returned, then turn its sentinels into <mark>."""
     if is_html:
         # The body's entities come back as written (&lt;); readers see the characters.
-        text = html.unescape(text)
+        text = " ".join(html.unescape(text).split())
     marked = MARKED.sub(r"<mark>\1</mark>", escape(text))
     return mark_safe(marked.replace(START_MARK, "").replace(STOP_MARK, ""))
 
@@ -278,7 +300,9 @@ def marked_terms(text, terms):
     """`text` escaped, with every occurrence of a term (any case) wrapped in <mark>."""
     if not terms:
         return escape(text)
-    pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
+    # Longest first, so "zanzibar" is marked whole when "zan" is a term too.
+    longest_first = sorted(terms, key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(term) for term in longest_first), re.IGNORECASE)
     pieces, end = [], 0
     for match in pattern.finditer(text):
         pieces += [escape(text[end : match.start()]), f"<mark>{escape(match.group())}</mark>"]
@@ -307,7 +331,7 @@ def result_for(article, search):
             article,
             headline=marked_by_database(article.marked_headline),
             standfirst=marked_by_database(article.marked_standfirst),
-            snippet=marked_by_database(article.marked_body.strip(), is_html=True),
+            snippet=marked_by_database(article.marked_body, is_html=True),
         )
     terms = fallback_terms(search.query)
     return Result(
@@ -319,8 +343,10 @@ def result_for(article, search):
 
 
 class SearchView(ListView):
-    """/search/?q=…&section=…&genre=…&author=…: ranked matches, or the filters alone, newest
-    first. With neither, only the form."""
+    """Ranked matches for ?q=…, narrowed by ?section= and ?author= (slugs) and ?genre=.
+
+    Filters without words list what they select, newest first; with neither, only the form.
+    """
 
     template_name = "articles/search.html"
     context_object_name = "articles"
@@ -348,6 +374,7 @@ class SearchView(ListView):
             "search_params": search.as_params(),
             "results": [result_for(article, search) for article in context["articles"]],
             "genres": Article.Genre.choices,
+            "max_query_length": MAX_QUERY_LENGTH,
             "author": Author.objects.filter(slug=search.author).first() if search.author else None,
         }
 

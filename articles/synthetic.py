@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from taggit.models import Tag
 
 from .models import Article, Author, Byline, Section, TaggedArticle
+from .search import refresh_search_vector
 
 WORDS = [
     "government",
@@ -233,6 +234,7 @@ def generate(count, *, seed=2026, batch=1000, images=None, log=print):
                 ]
             Byline.objects.bulk_create(bylines)
             TaggedArticle.objects.bulk_create(tagged)
+            refresh_search_vector(created)
         made += size
         log(f"  {made}/{count} articles")
     return made

@@ -22,6 +22,7 @@ from ..forms import ArticleAdminForm
 from ..models import Article, AuditEntry, Byline
 from ..previews import PreviewTag, make_share_url, render_preview
 from ..renditions import refresh_renditions
+from ..search import refresh_search_vector
 from ..slugs import record_slug_change
 from ..workflow import State, record_save, state_of
 from .revisions import RevisionAdminMixin
@@ -336,6 +337,7 @@ class ArticleAdmin(RevisionAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
             return
         form.save_m2m()
         revisions.replace_bylines(article, [author.pk for author in authors])
+        refresh_search_vector(article)
         refresh_renditions(article, field="hero_image", store="hero_renditions")
         revisions.create_revision(article, by=request.user, based_on=base)
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from ..forms import AuthorAdminForm
 from ..models import Author, Section
 from ..renditions import refresh_renditions
+from ..search import refresh_search_vector
 
 
 @admin.register(Author)
@@ -19,6 +20,8 @@ class AuthorAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         refresh_renditions(obj, field="photo", store="photo_renditions")
+        if change and "name" in form.changed_data:
+            refresh_search_vector(obj.articles.all())
 
 
 @admin.register(Section)
@@ -55,6 +58,13 @@ class NewsroomUserAdmin(UserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        # An author renamed here is searched under the new name too.
+        for author, changed_fields in getattr(formset, "changed_objects", []):
+            if "name" in changed_fields:
+                refresh_search_vector(author.articles.all())
 
     @admin.display(description=_("roles"))
     def roles(self, user):

@@ -3,6 +3,9 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
+from ..models import Article
+from ..search import refresh_search_vector
+
 # taggit's own admin edits its generic tagged items, which our articles do not use.
 admin.site.unregister(Tag)
 
@@ -20,6 +23,21 @@ class TagAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .annotate(article_count=Count("articles_taggedarticle_items"))
         )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            refresh_search_vector(Article.objects.filter(tags=obj))
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, Tag.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        affected = list(
+            Article.objects.filter(tags__in=queryset).values_list("pk", flat=True).distinct()
+        )
+        super().delete_queryset(request, queryset)
+        refresh_search_vector(affected)
 
     @admin.display(description=_("articles"), ordering="article_count")
     def article_count(self, tag):
