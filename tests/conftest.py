@@ -18,3 +18,12 @@ def _role_groups(request):
         from articles.roles import sync_role_permissions
 
         sync_role_permissions(apps)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

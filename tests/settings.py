@@ -18,3 +18,8 @@ STORAGES = {
 }
 # WhiteNoise would warn about a missing collectstatic folder; tests use the finders instead.
 STATIC_ROOT = None
+# Each test starts with an empty page cache (tests/conftest.py clears it); caching tests that
+# need Redis point at it themselves.
+# Pages are rendered fresh in tests unless a test turns the page cache on (tests/test_caching.py):
+# query counts and content checks measure the page, not the cache.
+NEWSROOM_PAGE_CACHE_SECONDS = 0

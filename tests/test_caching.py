@@ -1,0 +1,187 @@
+"""The public page cache, on real Redis: hits, validators, exact invalidation, staff, schedules."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import revisions
+from articles.models import Article
+from articles.workflow import apply_transition
+
+from .factories import make_article, make_author, make_section, make_user
+
+pytestmark = pytest.mark.django_db
+
+REDIS = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS,
+            # A prefix of its own per test: parallel runs and earlier tests never collide.
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 300
+    settings.NEWSROOM_BROWSER_CACHE_SECONDS = 60
+
+
+@pytest.fixture
+def moderator():
+    user = make_user("mod", is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderator"))
+    return user
+
+
+def get(client, path, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, **headers)
+    return response, len(queries)
+
+
+def test_a_repeat_request_is_served_from_redis_without_sql(client):
+    article = make_article(headline="Cached story")
+    first, _ = get(client, article.get_absolute_url())
+    second, queries = get(client, article.get_absolute_url())
+    assert (first["X-Cache"], second["X-Cache"]) == ("miss", "hit")
+    assert queries == 0
+    assert second.content == first.content
+    assert "Cached story" in second.content.decode()
+
+
+def test_public_pages_carry_cache_headers_and_answer_304(client):
+    make_article()
+    response, _ = get(client, "/")
+    cache_control = response["Cache-Control"]
+    assert "public" in cache_control and "max-age=60" in cache_control
+    assert "s-maxage=60" in cache_control
+    assert response.has_header("ETag")
+    again, _ = get(client, "/", HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304 and again.content == b""
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["publish", "unpublish", "publish_changes", "rename_author", "rename_section", "retag"],
+)
+def test_every_change_readers_should_see_makes_pages_fresh_at_once(client, moderator, change):
+    section = make_section(name="Politics", slug="politics")
+    author = make_author(name="Awa SIDIBÉ", slug="awa")
+    live = make_article(headline="Live story", section=section, authors=[author], tags=["Vote"])
+    waiting = make_article(
+        headline="Waiting story",
+        section=section,
+        authors=[author],
+        status=Article.Status.IN_REVIEW,
+    )
+    pages = ["/", "/politics/", "/authors/awa/", live.get_absolute_url(), "/feed/"]
+    for path in pages:
+        assert get(client, path)[0].status_code == 200
+        assert get(client, path)[0]["X-Cache"] == "hit"
+    expected = {
+        "publish": "Waiting story",
+        "unpublish": None,
+        "publish_changes": "Corrected story",
+        "rename_author": "Awa SIDIBÉ-TRAORÉ",
+        "rename_section": "Politique",
+        "retag": "Elections",
+    }[change]
+    if change == "publish":
+        apply_transition(waiting, "publish", by=moderator)
+    elif change == "unpublish":
+        apply_transition(live, "unpublish", by=moderator)
+    elif change == "publish_changes":
+        content = revisions.content_of(live)
+        content["headline"] = "Corrected story"
+        revisions.create_revision(live, by=moderator, content=content, pending=True)
+        apply_transition(live, "publish_changes", by=moderator)
+    elif change == "rename_author":
+        author.name = "Awa SIDIBÉ-TRAORÉ"
+        author.save()
+    elif change == "rename_section":
+        section.name = "Politique"
+        section.save()
+    else:
+        live.tags.add("Elections")
+    response, _ = get(client, "/politics/")
+    assert response["X-Cache"] == "miss"
+    article_page, _ = get(client, live.get_absolute_url())
+    assert article_page["X-Cache"] == "miss"
+    html = response.content.decode() + article_page.content.decode()
+    if expected:
+        assert expected in html
+    else:
+        assert "Live story" not in html
+
+
+def test_a_scheduled_article_appears_on_time_through_the_cache(client, moderator):
+    start = timezone.now()
+    make_article(headline="Already out")
+    scheduled = make_article(headline="Embargo lifts", status=Article.Status.IN_REVIEW)
+    apply_transition(scheduled, "schedule", by=moderator, at=start + timedelta(seconds=90))
+    with time_machine.travel(start + timedelta(seconds=10)):
+        html = get(client, "/")[0].content.decode()
+        assert "Already out" in html and "Embargo lifts" not in html
+        assert get(client, "/")[0]["X-Cache"] == "hit"
+    with time_machine.travel(start + timedelta(seconds=91)):
+        response, _ = get(client, "/")
+        assert response["X-Cache"] == "miss"
+        assert "Embargo lifts" in response.content.decode()
+
+
+def test_staff_get_fresh_pages_and_never_the_readers_copy_or_the_reverse(client, moderator):
+    make_article(headline="Story for everyone")
+    anonymous, _ = get(client, "/")
+    assert anonymous["X-Cache"] == "miss"
+    client.force_login(moderator)
+    staff, _ = get(client, "/")
+    assert "X-Cache" not in staff  # neither served from nor stored in the page cache
+    assert "public" not in staff.get("Cache-Control", "")
+    client.logout()
+    client.cookies.clear()
+    again, _ = get(client, "/")
+    assert again["X-Cache"] == "hit" and again.content == anonymous.content
+
+
+def test_admin_previews_and_the_language_switch_are_never_cached(client, moderator):
+    draft = make_article(headline="Secret draft", status=Article.Status.DRAFT)
+    from articles.previews import make_share_url
+
+    url = make_share_url(draft)
+    assert "X-Cache" not in client.get(url)
+    assert "X-Cache" not in client.get(reverse("admin:login"))
+    assert "X-Cache" not in client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+
+
+def test_languages_are_cached_apart(client):
+    make_article()
+    english, _ = get(client, "/", HTTP_ACCEPT_LANGUAGE="en")
+    french, _ = get(client, "/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert french["X-Cache"] == "miss"
+    assert '<html lang="fr">' in french.content.decode()
+    assert '<html lang="en">' in english.content.decode()
+    assert "Accept-Language" in french["Vary"]
+
+
+def test_pages_render_when_the_cache_server_is_down(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    article = make_article(headline="Still readable")
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200 and "Still readable" in response.content.decode()
+    article.headline = "Saved while the cache is down"
+    article.save()  # invalidation must not break saving either
