@@ -206,6 +206,8 @@ class ArticleAdmin(RevisionAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     date_hierarchy = "published_at"
     list_select_related = ["section"]
     list_per_page = 50
+    # At 100,000 articles a second, unfiltered COUNT on every page view is wasted work.
+    show_full_result_count = False
     inlines = [BylineInline]
     readonly_fields = ["length", "state", "created_at", "updated_at", "created_by"]
     fieldsets = [

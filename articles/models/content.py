@@ -265,6 +265,8 @@ class Article(models.Model):
                 fields=["section", "status", "-published_at"], name="article_section_pub_idx"
             ),
             models.Index(fields=["status", "submitted_at"], name="article_queue_idx"),
+            # The admin's default order over every article.
+            models.Index(fields=["-published_at", "-created_at"], name="article_admin_order_idx"),
         ]
         constraints = [
             models.CheckConstraint(
