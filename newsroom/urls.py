@@ -7,6 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from articles import sitemaps
+from newsroom.health import healthz
 
 admin.site.site_header = f"{settings.NEWSROOM_SITE_NAME} desk"
 admin.site.site_title = f"{settings.NEWSROOM_SITE_NAME} desk"
@@ -14,6 +15,7 @@ admin.site.index_title = _("Newsroom")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
     # The reader's language switch (Django's set_language); URLs stay the same in every language.
     # CSRF-exempt so public pages carry no token and stay cacheable; the worst a forged
     # request can do here is switch a reader's language.

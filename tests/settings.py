@@ -3,7 +3,7 @@
 import os
 import tempfile
 
-os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret-but-long-enough-for-the-check")
 
 from newsroom.settings import *  # noqa: E402
 
@@ -23,3 +23,7 @@ STATIC_ROOT = None
 # Pages are rendered fresh in tests unless a test turns the page cache on (tests/test_caching.py):
 # query counts and content checks measure the page, not the cache.
 NEWSROOM_PAGE_CACHE_SECONDS = 0
+HTTPS = False
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0

@@ -46,7 +46,7 @@ def test_bad_values_are_named(env, variable):
 def test_production_with_a_secret_key_passes_the_system_checks(tmp_path):
     result = manage(
         "check",
-        SECRET_KEY="x" * 50,
+        SECRET_KEY="kV3-pL9_zQ7xW2mN8rT4yB6cD1fG5hJ0sA-eU3iO7uY9tR2wE5qZ8",
         ALLOWED_HOSTS="news.example.org",
         DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
     )
