@@ -115,7 +115,7 @@ def test_every_response_has_a_request_id_that_reaches_the_logs(client, caplog):
     assert record.request_id  # the filter always gives one ("-" outside a request)
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_a_database_outage_gives_readers_a_503_page_and_the_site_recovers(client, monkeypatch):
     from django.db import OperationalError
     from django.db.backends.utils import CursorWrapper
