@@ -42,9 +42,7 @@ class BenchDatabase:
     def _pg_connect(self, dbname, **kwargs):
         import psycopg
 
-        return psycopg.connect(
-            self._pg_conninfo(dbname), connect_timeout=CONNECT_TIMEOUT, **kwargs
-        )
+        return psycopg.connect(self._pg_conninfo(dbname), connect_timeout=CONNECT_TIMEOUT, **kwargs)
 
     def create_fresh(self):
         if self.vendor == "postgresql":
@@ -130,9 +128,7 @@ def _postgres(url, name=None):
     name = name or unquote(parts.path.lstrip("/"))
     if not name:
         raise BenchDatabaseError(f"no database name in {url!r}")
-    return _checked(
-        BenchDatabase("postgresql", urlunsplit(parts._replace(path=f"/{name}")), name)
-    )
+    return _checked(BenchDatabase("postgresql", urlunsplit(parts._replace(path=f"/{name}")), name))
 
 
 def resolve(option, env_url, base_dir):
