@@ -42,7 +42,7 @@ def test_messages_do_not_reveal_which_accounts_exist(client):
     unknown = attempt(client, "nobody-here", ip="192.0.2.2").content.decode()
     marker = "Please enter the correct username and password"
     assert marker in known and marker in unknown
-    for n in range(5):
+    for _ in range(5):
         attempt(client, "editor", ip="192.0.2.3")
         attempt(client, "nobody-here", ip="192.0.2.4")
     assert (
