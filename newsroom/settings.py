@@ -93,6 +93,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "newsroom.request_id.RequestIdMiddleware",
+    # Outermost but one: every HTML response, cached or not, carries the policy.
+    "newsroom.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the page cache, so cached pages get ETags and answer 304 too.
@@ -261,6 +263,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
 # Request bodies past this are refused (400) before any view runs; uploads have their own limit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 
