@@ -89,6 +89,10 @@ class LatestRssFeed(Feed):
         return f"{obj.name} | {settings.NEWSROOM_SITE_NAME}" if obj else settings.NEWSROOM_SITE_NAME
 
     def description(self, obj):
+        # Readers may render an RSS description as HTML: plain text goes in escaped.
+        return escape(self.plain_description(obj))
+
+    def plain_description(self, obj):
         return settings.NEWSROOM_SITE_TAGLINE
 
     def link(self, obj):
@@ -159,7 +163,8 @@ class AtomFeed:
     feed_type = ArticleAtom
 
     def subtitle(self, obj):
-        return self.description(obj)
+        # An Atom subtitle is plain text.
+        return self.plain_description(obj)
 
     def item_title(self, article):
         # An Atom title is plain text unless it says otherwise: nothing to escape.
@@ -180,7 +185,7 @@ class SectionRssFeed(LatestRssFeed):
     def filters(self, section):
         return {"section": section}
 
-    def description(self, section):
+    def plain_description(self, section):
         return section.description or settings.NEWSROOM_SITE_TAGLINE
 
 
@@ -199,7 +204,7 @@ class AuthorRssFeed(LatestRssFeed):
     def filters(self, author):
         return {"bylines__author": author}
 
-    def description(self, author):
+    def plain_description(self, author):
         return author.bio or gettext("Articles by %(name)s") % {"name": author.name}
 
 
@@ -218,7 +223,7 @@ class TagRssFeed(LatestRssFeed):
     def filters(self, tag):
         return {"tags": tag}
 
-    def description(self, tag):
+    def plain_description(self, tag):
         return gettext("Articles tagged “%(name)s”") % {"name": tag.name}
 
 

@@ -5,9 +5,12 @@ every part of its template (a hero image, two bylines, tags, related pieces, a c
 an author photo, pagination...), opened in Debian's Chromium through Playwright and checked
 with axe-core (bundled by axe-playwright-python): in the light and the dark colour scheme,
 and at 320 CSS px wide, where nothing may scroll sideways (WCAG 1.4.10 reflow), nor at
-640 px, the width a 1280 px window has at 200% zoom (1.4.4 resize text). A few checks axe
-cannot make follow: the French page's language, the print stylesheet, and reading an article
-without JavaScript.
+640 px, the width a 1280 px window has at 200% zoom (1.4.4 resize text). Checks axe cannot
+make follow: the skip link and a visible focus ring at every stop of the keyboard, the French
+page's language, the print stylesheet, and reading an article without JavaScript.
+
+A failure names the page, the scheme or width, and each rule broken with its impact and the
+element's CSS selector; A11Y_SCREENSHOTS=1 keeps every page's screenshot in test-artifacts/.
 """
 
 import os
@@ -55,6 +58,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 TIMEOUT_MS = 10_000
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+# A11Y_SCREENSHOTS=1 keeps a screenshot of every page checked, not only of those that fail.
+KEEP_SCREENSHOTS = bool(os.environ.get("A11Y_SCREENSHOTS"))
 DESKTOP = {"width": 1280, "height": 900}
 NARROW = {"width": 320, "height": 720}  # WCAG 1.4.10: content reflows at 320 CSS px.
 ZOOMED = {"width": 640, "height": 450}  # A 1280 × 900 window at 200% zoom.
@@ -68,7 +74,6 @@ AXE_OPTIONS = {
         "target-size": {"enabled": True},
         "duplicate-id": {"enabled": True},
         "duplicate-id-active": {"enabled": True},
-        "duplicate-id-aria": {"enabled": True},
     },
 }
 
@@ -86,6 +91,35 @@ PAGES = [
     "404",
     "500",
 ]
+
+
+# What each page must draw for its check to mean something: the parts its template can show.
+DRAWS = {
+    "home": [".lead-story .card-headline-lead", ".card-list .card", ".genre-opinion"],
+    "article": [
+        ".hero picture img",
+        ".hero figcaption .credit",
+        ".byline a + a",
+        ".story-body h2",
+        ".corrections li",
+        ".story-footer .author-notes li + li",
+        ".tags a",
+        ".related .story-link",
+        ".more-from .story-link",
+        ".genre-opinion",
+        ".genre-analysis",
+    ],
+    "author": [".author-photo img", ".author-role", ".page-description", ".card-list .card"],
+    "tag": [".card-list .card"],
+    "section": [".page-description", ".card-list .card"],
+    "archive": [".archive-years .archive-months li"],
+    "archive-year": ["nav.archive-months li", ".card-list .card", ".pagination"],
+    "archive-month": [".card-list .card", ".pagination"],
+    "search": [".card mark", ".search-snippet", ".pagination"],
+    "search-empty": ["#results-heading", ".empty"],
+    "404": [".page-header p a"],
+    "500": [".page-header p a"],
+}
 
 
 def server_error(request):
@@ -119,17 +153,40 @@ def axe():
     return Axe()
 
 
+@pytest.fixture(scope="module")
+def contexts(browser):
+    """One browser context per set of options (scheme, viewport, locale...), kept for the module.
+
+    Making a context costs more than most of these checks; each test still gets new pages and
+    an empty cookie jar.
+    """
+    made = {}
+
+    def context_for(**options):
+        key = repr(sorted(options.items()))
+        if key not in made:
+            made[key] = browser.new_context(**options)
+            made[key].set_default_timeout(TIMEOUT_MS)
+        return made[key]
+
+    try:
+        yield context_for
+    finally:
+        for context in made.values():
+            context.close()
+
+
 @pytest.fixture
-def open_page(browser, live_server):
-    """Open a site path in a fresh context (cookie jar, scheme, viewport) and return the page."""
-    contexts = []
+def open_page(contexts, live_server):
+    """Open a site path in a new page of the context these options describe, and return it."""
+    pages = []
 
     def open_page(path, **context_options):
         context_options.setdefault("viewport", DESKTOP)
-        context = browser.new_context(**context_options)
-        contexts.append(context)
-        context.set_default_timeout(TIMEOUT_MS)
+        context = contexts(**context_options)
+        context.clear_cookies()
         page = context.new_page()
+        pages.append(page)
         page.goto(f"{live_server.url}{path}", wait_until="load")
         return page
 
@@ -138,8 +195,8 @@ def open_page(browser, live_server):
         yield open_page
     finally:
         expect.set_options(timeout=None)  # Playwright's default again, for other modules.
-        for context in contexts:
-            context.close()
+        for page in pages:
+            page.close()
 
 
 @pytest.fixture
@@ -261,9 +318,20 @@ def horizontal_overflow(page):
     )
 
 
+def screenshot(page, label, failed):
+    if failed or KEEP_SCREENSHOTS:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=ARTIFACTS / f"a11y-{label}.png", full_page=True)
+
+
 def open_checked(open_page, site, name, **context_options):
+    """Open a page, and make sure it drew its parts, its one h1 and every image."""
     page = open_page(site[name], **context_options)
+    missing = [selector for selector in DRAWS[name] if not page.locator(selector).count()]
+    assert not missing, f"{name} did not draw {missing}: the test content is incomplete"
     assert page.locator("h1").count() == 1, f"{name}: expected exactly one h1"
+    broken = page.evaluate("[...document.images].filter(i => !i.naturalWidth).map(i => i.src)")
+    assert not broken, f"{name}: images did not load: {broken}"
     return page
 
 
@@ -275,6 +343,7 @@ def open_checked(open_page, site, name, **context_options):
 def test_no_axe_violations(open_page, site, axe, name, scheme):
     page = open_checked(open_page, site, name, color_scheme=scheme)
     found = violations(axe, page)
+    screenshot(page, f"{name}-{scheme}", failed=bool(found))
     assert not found, f"{name} ({scheme}): {report(found)}"
 
 
@@ -291,6 +360,7 @@ def test_narrow_screen_reflows_without_violations(open_page, site, axe, name):
     found = violations(axe, page)
     if found:
         problems.append(report(found))
+    screenshot(page, f"{name}-320px", failed=bool(problems))
     page.set_viewport_size(ZOOMED)
     if (overflow := horizontal_overflow(page)) > 0:
         problems.append(f"it scrolls {overflow} px sideways at 200% zoom (640 px)")
@@ -309,8 +379,20 @@ def test_french_request_says_french(open_page, site, axe):
     assert not found, f"article (fr): {report(found)}"
 
 
+FOCUS_RING = """() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    return {
+        tag: el.tagName.toLowerCase(),
+        text: (el.textContent || el.name || "").trim().slice(0, 40),
+        outline: style.outlineStyle === "none" ? 0 : parseFloat(style.outlineWidth),
+    };
+}"""
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_skip_link_shows_on_focus_and_moves_focus_to_main(open_page, site, axe, scheme):
+def test_keyboard_skip_link_and_visible_focus(open_page, site, axe, scheme):
+    """The skip link comes first and shows; every focus stop draws an outline 2 px or wider."""
     page = open_page(site["article"], color_scheme=scheme)
     page.keyboard.press("Tab")
     skip = page.locator(".skip-link")
@@ -319,6 +401,19 @@ def test_skip_link_shows_on_focus_and_moves_focus_to_main(open_page, site, axe, 
     # Off screen until focused, so the page-wide runs cannot check its colours: check them now.
     found = violations(axe, page, context=".skip-link")
     assert not found, f"focused skip link ({scheme}): {report(found)}"
+
+    stops = [page.evaluate(FOCUS_RING)]
+    for _ in range(100):
+        page.keyboard.press("Tab")
+        stop = page.evaluate(FOCUS_RING)
+        if stop["tag"] == "body" or stop == stops[0]:
+            break  # Round the whole page and back to the start.
+        stops.append(stop)
+    assert len(stops) > 20, f"only {len(stops)} focus stops on the article page"
+    unringed = [stop for stop in stops if stop["outline"] < 2]
+    assert not unringed, f"focus is not visible on: {unringed}"
+
+    skip.focus()
     page.keyboard.press("Enter")
     expect(page.locator("main#main")).to_be_focused()
 
