@@ -34,7 +34,8 @@ def test_every_string_is_translated_and_none_is_fuzzy():
 
 
 def test_the_compiled_catalogue_matches_the_source():
-    compiled = gettext.GNUTranslations(open(LOCALE / "django.mo", "rb"))
+    with open(LOCALE / "django.mo", "rb") as catalogue:
+        compiled = gettext.GNUTranslations(catalogue)
     for msgid, fields in entries():
         if "msgid_plural" in fields:
             continue

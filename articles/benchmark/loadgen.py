@@ -28,6 +28,7 @@ class LoadResult:
     p99_ms: float | None
     statuses: dict = field(default_factory=dict)
     note: str = ""
+    raw: str = ""
 
     def as_dict(self):
         return asdict(self)
@@ -91,6 +92,7 @@ def parse_wrk(output):
         p50_ms=latency.get(50),
         p99_ms=latency.get(99),
         note=note,
+        raw=output,
     )
 
 

@@ -55,6 +55,30 @@ def machine():
     }
 
 
+def loads(m):
+    before, after = m.get("load_before"), m.get("load_after")
+    if not before:
+        return "unknown"
+    text = "before the run " + " / ".join(f"{x:.2f}" for x in before)
+    if after:
+        text += ", after it (its own load included) " + " / ".join(f"{x:.2f}" for x in after)
+    return text
+
+
+def busy_warning(m):
+    """A warning when something else kept the machine busy during the run."""
+    cpus = m.get("cpus") or 1
+    busiest = (m.get("load_before") or [0])[0]
+    if busiest <= 0.5 * cpus:
+        return ""
+    return (
+        f"> **The machine was busy when this run started** (1-minute load average "
+        f"{busiest:.2f} on {cpus} CPUs, before the benchmark added its own): other processes "
+        "took CPU from the server, the database and the load generator, so every figure is "
+        "lower, and noisier, than on an idle machine. Compare ratios, or re-run when it is idle."
+    )
+
+
 def number(value, digits=1):
     if value is None:
         return "–"
@@ -276,6 +300,8 @@ def render(results):
         "|---|---|",
         f"| machine | {m['cpus']} CPUs ({m['cpu_model']}), "
         f"{number(m['memory_gib'])} GiB memory, {m['system']} |",
+        f"| machine load | load average {loads(m)} (1, 5, 15 min): anything else running on the "
+        "machine (other test suites, browsers) takes CPU from the server and lowers every figure |",
         f"| software | Python {v['python']}, Django {v['django']}, gunicorn {v['gunicorn']}, "
         f"{v['database']}, {v['redis'] or 'no Redis'} |",
         f"| database | {results['database']}"
@@ -303,6 +329,10 @@ def render(results):
         + ".",
         "",
     ]
+
+    busy = busy_warning(m)
+    if busy:
+        out[out.index("## Setup") : out.index("## Setup")] = [busy, ""]
 
     checks = check_targets(results)
     out += ["## Targets", "", "| target | wanted | measured | result |", "|---|---|---|---|"]
@@ -406,7 +436,10 @@ def method_notes(results):
     notes = [
         "`manage.py bench` makes a fresh database, migrates it, fills it with "
         "`articles.synthetic.generate` (plus hero images through `clean_image_upload` and "
-        "`make_renditions` in a temporary MEDIA_ROOT), runs `collectstatic` into a temporary "
+        "`make_renditions` in a temporary MEDIA_ROOT), gives the planner statistics "
+        "(`VACUUM ANALYZE` on PostgreSQL, `ANALYZE` on SQLite: what autovacuum does on a live "
+        "database; freshly bulk-loaded tables look empty to PostgreSQL's planner, which then "
+        "picks plans that read every article), runs `collectstatic` into a temporary "
         "STATIC_ROOT, then starts gunicorn on a free 127.0.0.1 port twice: once with the page "
         "cache off (cold), once on (warm; its Redis database is flushed first).",
         "Each URL is requested until it answers 200 and then loaded for about a second before "
