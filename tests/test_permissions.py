@@ -400,3 +400,30 @@ def test_article_saved_without_bylines_gets_the_writers_own(client, desk):
     article = Article.objects.get(slug="brand-new")
     assert article.ordered_authors == [desk["users"]["writer"].author_profile]
     assert article.created_by == desk["users"]["writer"]
+
+
+@pytest.mark.parametrize("action", list(ALLOWED), ids=lambda action: action.__name__[7:])
+def test_anonymous_visitors_can_do_nothing_at_the_desk(client, desk, action):
+    assert action(client, desk) is False
+
+
+def test_every_desk_url_sends_anonymous_visitors_to_the_login_page(client, desk):
+    article = desk["own_draft"]
+    urls = [
+        reverse("admin:articles_article_changelist"),
+        reverse("admin:articles_article_add"),
+        reverse("admin:articles_article_change", args=[article.pk]),
+        reverse("admin:articles_article_history", args=[article.pk]),
+        reverse("admin:articles_article_delete", args=[article.pk]),
+        reverse("admin:articles_article_preview", args=[article.pk]),
+        reverse("admin:articles_article_revisions", args=[article.pk]),
+        reverse("admin:articles_article_queue"),
+        reverse("admin:articles_article_tags"),
+        reverse("admin:articles_auditentry_changelist"),
+        reverse("admin:auth_user_changelist"),
+    ]
+    for url in urls:
+        for method in (client.get, client.post):
+            response = method(url)
+            assert response.status_code == 302, url
+            assert response["Location"].startswith("/admin/login/"), url
