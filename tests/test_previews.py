@@ -167,3 +167,14 @@ def test_the_public_cannot_reach_staff_previews(client, draft):
     response = client.get(reverse("admin:articles_article_preview", args=[draft.pk]))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert client.get(f"/{draft.section.slug}/{draft.slug}/").status_code == 404
+
+
+def test_previewing_an_edited_form_after_a_colleague_saved_is_no_conflict(moderator_client, draft):
+    from articles.revisions import create_revision
+
+    opened = article_form_data(draft, headline="My edit")
+    create_revision(draft, by=None)  # a colleague saved meanwhile
+    url = reverse("admin:articles_article_preview", args=[draft.pk])
+    response = moderator_client.post(url, opened)
+    assert response.status_code == 200 and "My edit" in response.text
+    assert not draft.revisions.filter(kind="conflict").exists()

@@ -490,9 +490,10 @@ class ArticleAdmin(RevisionAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
 
         # A fresh copy takes the form's values, so nothing typed here touches what is stored.
         draft = self.get_object(request, unquote(object_id)) if saved else Article()
-        form = self.get_form(request, saved, change=saved is not None)(
-            request.POST, request.FILES, instance=draft
-        )
+        form_class = self.get_form(request, saved, change=saved is not None)
+        # A preview saves nothing, so it is never a conflict and never stores a conflict copy.
+        form_class = type(form_class.__name__, (form_class,), {"check_conflicts": False})
+        form = form_class(request.POST, request.FILES, instance=draft)
         bylines_formset = BylineInline(self.model, self.admin_site).get_formset(request, draft)(
             request.POST, instance=draft, prefix="bylines"
         )

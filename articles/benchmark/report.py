@@ -79,6 +79,13 @@ def busy_warning(m):
     )
 
 
+def capital(text):
+    text = text.strip()
+    if text and not text.endswith("."):
+        text += "."
+    return text[:1].upper() + text[1:]
+
+
 def number(value, digits=1):
     if value is None:
         return "–"
@@ -146,6 +153,11 @@ def check_targets(results):
         note = f"ceiling: the trivial view uncached, {ceiling['rps']:,.1f} req/s; " + ", ".join(
             f"{PAGE_LABELS[p]} {s:.0%}" for p, s in shares.items()
         )
+        if short:
+            sizes = {p: inprocess["pages"].get(p, {}).get("warm", {}).get("bytes") for p in short}
+            note += ". A cache hit costs about the same for every page except for its size: " + (
+                ", ".join(f"{PAGE_LABELS[p]} is {b:,} bytes" for p, b in sizes.items() if b)
+            )
         if misses:
             note += ". Not served from the page cache: " + ", ".join(PAGE_LABELS[p] for p in misses)
         checks.append(
@@ -346,15 +358,16 @@ def render(results):
         out.append("Nothing measured in this run missed its target.")
     for check in short:
         out.append(
-            f"- **{check['name']}**: {check['measured']}, wanted {check['target']}. {check['note']}"
+            f"- **{check['name']}**: {check['measured']}, wanted {check['target']}. "
+            + capital(check["note"])
         )
     if unverified:
         out += ["", "Not verified by this run:", ""]
-        out += [f"- {c['name']}: {c['measured']}. {c['note']}" for c in unverified]
+        out += [f"- {c['name']}: {c['measured']}. {capital(c['note'])}" for c in unverified]
     met = [c for c in checks if c["ok"] and c["note"]]
     if met:
         out += ["", "Met, with notes:", ""]
-        out += [f"- {c['name']}: {c['measured']}. {c['note']}" for c in met]
+        out += [f"- {c['name']}: {c['measured']}. {capital(c['note'])}" for c in met]
     out.append("")
 
     search = inprocess.get("search")
@@ -442,8 +455,12 @@ def method_notes(results):
         "picks plans that read every article), runs `collectstatic` into a temporary "
         "STATIC_ROOT, then starts gunicorn on a free 127.0.0.1 port twice: once with the page "
         "cache off (cold), once on (warm; its Redis database is flushed first).",
-        "Each URL is requested until it answers 200 and then loaded for about a second before "
-        "it is measured (in warm mode that fills the cache; the response carries `X-Cache: hit`).",
+        "Before the measurements every URL must answer 200 once; then all of them are loaded "
+        "together for about a second per page (the warm-up: in warm mode it fills the cache, and "
+        "each page is then checked to come back with `X-Cache: hit`). After each measurement "
+        "the bench waits until the server has caught up with requests still queued (sync "
+        "workers finish what they accepted after the load generator has gone), so none spill "
+        "into the next page's figures.",
         "The trivial view is `/robots.txt`: a tiny template view behind the whole middleware "
         "stack (including the scheduled-publication check, one indexed query). It is the "
         "ceiling the warm pages are compared with, in its uncached (cold) measurement.",
@@ -453,7 +470,8 @@ def method_notes(results):
         "Ratios against the Wagtail peer use its recorded number (article "
         f"{PEER_ARTICLE_RPS} req/s, {PEER_SOURCE}: wrk, 16 connections, 15 s, 2 sync "
         "workers, `CONN_MAX_AGE=600`), not an interleaved run of both sites.",
-        "Errors are responses other than 2xx/3xx plus failed requests (and wrk's socket errors).",
+        "Errors are responses other than 2xx/3xx plus failed requests: refused, reset, or "
+        "slower than 10 s (wrk's socket errors and timeouts).",
         "Worker memory is measured with the Python client over many URLs, bounded by request "
         "count and time; gunicorn's `max_requests` is 0 so no worker is recycled during it.",
     ]
