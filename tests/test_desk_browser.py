@@ -177,8 +177,12 @@ def test_writer_drafts_saves_and_previews(page, live_server, writer, artifacts, 
     page.keyboard.type(", according to ")
     link_text = "the report"
     page.keyboard.type(link_text)
-    for _ in link_text:  # Select what was just typed: the link button needs a selection.
+    # On a busy machine the editor may still be catching up with the typing: wait for it, then
+    # select what was just typed (the link button needs a selection) and wait for that too.
+    expect(editor).to_contain_text(f"according to {link_text}")
+    for _ in link_text:
         page.keyboard.press("Shift+ArrowLeft")
+    page.wait_for_function(f"() => window.getSelection().toString() === {link_text!r}")
     menu.locator('[data-name="link"]').click()
     dialog = page.locator("dialog.prose-editor-dialog")
     dialog.locator('input[name="href"]').fill("https://example.org/report")
