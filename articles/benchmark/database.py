@@ -58,21 +58,6 @@ class BenchDatabase:
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
 
-    def drop(self):
-        """Remove the database (used when a run is not kept and fails half way)."""
-        if self.vendor == "postgresql":
-            from psycopg import sql
-
-            with self._pg_connect("postgres", autocommit=True) as conn:
-                conn.execute(
-                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                        sql.Identifier(self.name)
-                    )
-                )
-            return
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{self.name}{suffix}").unlink(missing_ok=True)
-
     def count_rows(self, table):
         """Rows in `table`, or None when the database or the table does not exist."""
         if self.vendor == "postgresql":

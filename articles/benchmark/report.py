@@ -220,6 +220,35 @@ def check_targets(results):
             }
         )
 
+    stalled = [
+        f"{PAGE_LABELS[page]} ({mode})"
+        for mode, runs in load.items()
+        for page, run in runs.items()
+        if not run["requests"]
+    ]
+    if stalled:
+        checks.append(
+            {
+                "name": "Every page answers under load",
+                "target": "at least one response per page within the measurement",
+                "measured": "none completed: " + ", ".join(stalled),
+                "ok": False,
+                "note": "each request took longer than the measurement lasted "
+                f"({results['options']['seconds']:g} s with "
+                f"{results['options']['connections']} connections queued on "
+                f"{results['options']['workers']} workers)",
+            }
+        )
+
+    where = [
+        f"{PAGE_LABELS[page]} ({mode}) {run['errors']:,}"
+        + (f": {run['note']}" if run.get("note") else "")
+        for mode, runs in load.items()
+        for page, run in runs.items()
+        if run["errors"]
+    ]
+    if (memory or {}).get("errors"):
+        where.append(f"memory test {memory['errors']:,} ({memory.get('statuses')})")
     errors = sum(r["errors"] for mode in load.values() for r in mode.values())
     errors += (memory or {}).get("errors", 0)
     checks.append(
@@ -228,7 +257,9 @@ def check_targets(results):
             "target": "0 non-2xx/3xx responses or failed requests",
             "measured": f"{errors:,}",
             "ok": errors == 0,
-            "note": "",
+            "note": ("errors in " + "; ".join(where) + " ('failed' means no answer within 10 s)")
+            if where
+            else "",
         }
     )
     return checks
@@ -283,8 +314,8 @@ def results_table(results):
                     PAGE_LABELS[page],
                     mode,
                     number(run["rps"]) if run else "–",
-                    number(run["p50_ms"]) if run else "–",
-                    number(run["p99_ms"]) if run else "–",
+                    number(run["p50_ms"]) if run and run["requests"] else "–",
+                    number(run["p99_ms"]) if run and run["requests"] else "–",
                     f"{run['errors']:,}" if run else "–",
                     local["queries"]["count"] if local else "–",
                     number(local["timings"]["median_ms"]) if local else "–",

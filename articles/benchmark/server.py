@@ -44,6 +44,16 @@ def rss_kib(pid):
     return None
 
 
+def cpu_ticks(pid):
+    """User + system CPU time a process has used, in clock ticks, or None if it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rfind(")") + 2 :].split()
+    return int(fields[11]) + int(fields[12])
+
+
 def children(pid):
     """Processes whose parent is `pid` (gunicorn's workers are its master's children)."""
     found = []
@@ -144,6 +154,27 @@ class Gunicorn:
 
     def worker_pids(self):
         return children(self.process.pid) if self.process else []
+
+    def wait_idle(self, timeout, *, window=0.5, quiet_windows=2):
+        """Until no worker uses CPU for `quiet_windows` windows in a row (requests still queued
+        from an earlier load are served); returns False if `timeout` passed first."""
+        deadline = time.monotonic() + timeout
+        quiet = 0
+        previous = {pid: cpu_ticks(pid) for pid in self.worker_pids()}
+        while time.monotonic() < deadline:
+            time.sleep(window)
+            current = {pid: cpu_ticks(pid) for pid in self.worker_pids()}
+            busy = any(
+                current[pid] is not None
+                and previous.get(pid) is not None
+                and current[pid] - previous[pid] > 1
+                for pid in current
+            )
+            quiet = 0 if busy or set(current) != set(previous) else quiet + 1
+            if quiet >= quiet_windows:
+                return True
+            previous = current
+        return False
 
     def worker_rss(self):
         """{worker pid: VmRSS KiB}."""
