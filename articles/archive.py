@@ -109,7 +109,7 @@ def _aware(naive):
 
 def _page(request, articles):
     """One page of `articles`; a page that is not a number, or past the end, is a 404."""
-    newest_first = articles.with_byline().order_by("-published_at", "-pk")
+    newest_first = articles.for_lists().order_by("-published_at", "-pk")
     paginator = Paginator(newest_first, settings.NEWSROOM_PAGE_SIZE)
     number = request.GET.get("page") or 1
     try:

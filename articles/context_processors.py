@@ -1,12 +1,14 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from .models import Section
 
 
 def site(request):
-    # Lazy, so pages that never draw the navigation (the admin) never query it.
+    # Lazy, so pages that never draw the navigation (the admin) never query it; a list, so a
+    # page that draws it twice (menu and search form) queries it once.
     return {
         "site_name": settings.NEWSROOM_SITE_NAME,
         "site_tagline": settings.NEWSROOM_SITE_TAGLINE,
-        "nav_sections": Section.objects.all,
+        "nav_sections": SimpleLazyObject(lambda: list(Section.objects.all())),
     }

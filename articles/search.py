@@ -7,11 +7,9 @@ search: there every word must appear somewhere, newest first, and Python marks t
 """
 
 import html
-import operator
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import reduce
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
@@ -31,22 +29,32 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Left
 from django.http import QueryDict
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.generic import ListView
 
 from .models import Article, Author, Byline, TaggedArticle
+from .models.content import LIST_SKIPS
 
 MAX_QUERY_LENGTH = 200
+# A word in a tenth of a big archive matches thousands of articles; ranking each costs a read
+# of its whole search vector. Only the newest this many matches are ranked (and counted): a
+# reader never pages that far, and on a news site the newest are the likeliest wanted.
+MAX_RANKED = 1000
+# Snippets are picked from the start of the body: marking a whole long article is most of
+# what a results page costs in the database.
+SNIPPET_SOURCE_CHARS = 2500
 # Enough for any real query, and it keeps the fallback's WHERE clause small.
 MAX_FALLBACK_TERMS = 8
 SNIPPET_WORDS = 30
 # Stemmer and stop words for each article language; any other language is indexed word by word.
 SEARCH_CONFIGS = {"en": "english", "fr": "french"}
 FALLBACK_CONFIG = "simple"
-# A tag as the sanitizer writes it: attribute values are always double-quoted.
-HTML_TAG = r'<(?:[^>"]|"[^"]*")*>'
+# A tag as the sanitizer writes it: attribute values are always double-quoted. One cut off at
+# the end (a body shortened for snippets) goes too.
+HTML_TAG = r'<(?:[^>"]|"[^"]*")*(?:>|$)'
 # PostgreSQL marks matches with these; they are swapped for <mark> only after escaping the text.
 START_MARK, STOP_MARK = "\ue000", "\ue001"
 MARKED = re.compile(f"{START_MARK}(.*?){STOP_MARK}", re.DOTALL)
@@ -121,10 +129,10 @@ def language_config():
     return Case(*whens, default=Value(FALLBACK_CONFIG), output_field=TextField())
 
 
-def body_text():
+def body_text(source=None):
     """The body without its tags; PostgreSQL's parser already skips entities such as &amp;."""
     return Func(
-        F("body"),
+        source or F("body"),
         Value(HTML_TAG),
         Value(" "),
         Value("g"),
@@ -183,15 +191,21 @@ def find_articles(search):
     """Published articles that match `search`: best first when words are given, else newest."""
     articles = Article.objects.published().with_byline().filter(**search.filters())
     if not search.query:
-        return articles
+        return articles.defer(*LIST_SKIPS)
     if connection.vendor == "postgresql":
         return ranked_matches(articles, search.query)
-    return word_matches(articles, search.query)
+    # The fallback marks words in the body itself.
+    return word_matches(articles.defer("search_vector"), search.query)
 
 
 def ranked_matches(articles, text):
-    # Each article is matched, ranked and marked with the words parsed in its own language, so
-    # stemming and "-word" agree with how it was indexed. Every arm of the OR can use the index.
+    """The newest MAX_RANKED matches, best first, with their passages marked.
+
+    Each article is matched, ranked and marked with the words parsed in its own language, so
+    stemming and "-word" agree with how it was indexed. Each language is its own branch of a
+    UNION: one GIN lookup each, checked against a plain column, so no vector is read just to
+    find out whether it matches.
+    """
     configs = {**SEARCH_CONFIGS, None: FALLBACK_CONFIG}
     queries = {
         code: SearchQuery(text, config=config, search_type="websearch")
@@ -200,6 +214,15 @@ def ranked_matches(articles, text):
 
     def in_language(code):
         return Q(language=code) if code else ~Q(language__in=list(SEARCH_CONFIGS))
+
+    branches = [
+        articles.filter(in_language(code), search_vector=query)
+        .order_by("-published_at", "-pk")
+        .values_list("pk", "published_at")[:MAX_RANKED]
+        for code, query in queries.items()
+    ]
+    newest = branches[0].union(*branches[1:], all=True).order_by("-published_at", "-pk")
+    newest = [pk for pk, _ in newest[:MAX_RANKED]]
 
     def per_language(expression_for, output_field):
         whens = [
@@ -221,12 +244,9 @@ def ranked_matches(articles, text):
             TextField(),
         )
 
-    matches = reduce(
-        operator.or_,
-        (in_language(code) & Q(search_vector=query) for code, query in queries.items()),
-    )
     return (
-        articles.filter(matches)
+        articles.filter(pk__in=newest)
+        .defer(*LIST_SKIPS)
         .annotate(
             rank=per_language(
                 lambda config, query: SearchRank(F("search_vector"), query), FloatField()
@@ -234,7 +254,7 @@ def ranked_matches(articles, text):
             marked_headline=marked(F("headline"), highlight_all=True),
             marked_standfirst=marked(F("standfirst"), highlight_all=True),
             marked_body=marked(
-                body_text(),
+                body_text(Left("body", SNIPPET_SOURCE_CHARS)),
                 max_words=SNIPPET_WORDS,
                 min_words=SNIPPET_WORDS // 2,
                 max_fragments=2,
@@ -375,6 +395,12 @@ class SearchView(ListView):
             "results": [result_for(article, search) for article in context["articles"]],
             "genres": Article.Genre.choices,
             "max_query_length": MAX_QUERY_LENGTH,
+            # Only the newest MAX_RANKED matches are ranked: say so rather than a false count.
+            "more_than": MAX_RANKED
+            if search.query
+            and connection.vendor == "postgresql"
+            and context["paginator"].count >= MAX_RANKED
+            else None,
             "author": Author.objects.filter(slug=search.author).first() if search.author else None,
         }
 

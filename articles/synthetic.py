@@ -116,7 +116,7 @@ SECTIONS = [
     ("Security", "security"),
     ("Opinion", "opinion"),
     ("Culture", "culture"),
-    ("Health", "health"),
+    ("Health", "health-news"),  # "health" is reserved by the health check
 ]
 FIRST = [
     "Aminata",
@@ -148,8 +148,119 @@ LAST = [
 ]
 
 
+# Words that make up half of any English text, and that full-text search drops as stop words.
+FUNCTION_WORDS = [
+    "the",
+    "of",
+    "and",
+    "to",
+    "a",
+    "in",
+    "that",
+    "is",
+    "was",
+    "for",
+    "on",
+    "with",
+    "as",
+    "by",
+    "at",
+    "from",
+    "it",
+    "this",
+    "be",
+    "are",
+    "have",
+    "has",
+    "had",
+    "not",
+    "but",
+    "or",
+    "an",
+    "which",
+    "their",
+    "they",
+    "who",
+    "will",
+    "were",
+    "been",
+    "would",
+    "its",
+    "more",
+    "after",
+    "said",
+    "about",
+    "over",
+    "than",
+    "into",
+    "also",
+    "could",
+    "when",
+    "some",
+    "there",
+    "new",
+    "other",
+    "two",
+    "first",
+    "last",
+]
+SYLLABLES = [
+    "ba",
+    "ko",
+    "ri",
+    "mal",
+    "sen",
+    "du",
+    "fa",
+    "to",
+    "ne",
+    "gou",
+    "li",
+    "sa",
+    "ke",
+    "mo",
+    "da",
+    "bi",
+    "tra",
+    "ye",
+    "zo",
+    "pe",
+    "ni",
+    "ga",
+]
+RARE_WORDS = 5000
+
+
+def vocabulary(size=RARE_WORDS, seed=7):
+    """News words first, then a long tail of made-up ones, weighted by Zipf's law (the n-th
+    commonest word is n times rarer than the first): like real copy, a query word matches a
+    few percent of the archive, not all of it."""
+    rng = random.Random(seed)
+    tail = set()
+    while len(tail) < size:
+        tail.add("".join(rng.choices(SYLLABLES, k=rng.randint(2, 4))))
+    content = list(WORDS)
+    rng.shuffle(content)
+    # The news words are spread over ranks 5 to ~500, so none is in every article.
+    ranked = sorted(tail)
+    rng.shuffle(ranked)
+    for rank, word in enumerate(content):
+        ranked.insert(5 + rank * 5, word)
+    weights = [1 / rank for rank in range(1, len(ranked) + 1)]
+    total, cumulative = 0.0, []
+    for weight in weights:
+        total += weight
+        cumulative.append(total)
+    return ranked, cumulative
+
+
+CONTENT_WORDS, CONTENT_WEIGHTS = vocabulary()
+
+
 def sentence(rng, low=8, high=22):
-    words = rng.choices(WORDS, k=rng.randint(low, high))
+    count = rng.randint(low, high)
+    content = rng.choices(CONTENT_WORDS, cum_weights=CONTENT_WEIGHTS, k=count)
+    words = [rng.choice(FUNCTION_WORDS) if rng.random() < 0.45 else word for word in content]
     return " ".join(words).capitalize() + "."
 
 

@@ -6,13 +6,13 @@ from taggit.models import Tag
 
 from . import structured_data
 from .models import Article, Author, Section, SlugRedirect
-from .related import more_from_authors, related_articles
+from .related import read_next
 
 HOME_LATEST_COUNT = 12
 
 
 def home(request):
-    articles = list(Article.objects.published().with_byline()[: HOME_LATEST_COUNT + 1])
+    articles = list(Article.objects.published().for_lists()[: HOME_LATEST_COUNT + 1])
     return render(
         request,
         "articles/home.html",
@@ -31,6 +31,7 @@ def article_detail(request, section, slug):
         # The section moved or the link was mistyped: send readers to the one true URL.
         return redirect(article, permanent=True)
     authors, tags = article.ordered_authors, article.tags.all()
+    next_reads = read_next(article, tags=tags, authors=authors)
     return render(
         request,
         "articles/article_detail.html",
@@ -40,8 +41,8 @@ def article_detail(request, section, slug):
             "tags": tags,
             "corrections": article.corrections.all(),
             "current_section_slug": article.section.slug,
-            "related_articles": related_articles(article, tags=tags),
-            "more_from_authors": more_from_authors(article, authors=authors),
+            "related_articles": next_reads.related,
+            "more_from_authors": next_reads.more_from_authors,
             "structured_data": structured_data.article_page(article, authors=authors, tags=tags),
         },
     )
@@ -56,7 +57,7 @@ class PublishedListView(ListView):
     allow_empty = True
 
     def get_queryset(self):
-        return Article.objects.published().with_byline().filter(**self.get_filters())
+        return Article.objects.published().for_lists().filter(**self.get_filters())
 
     def get_filters(self):
         raise NotImplementedError

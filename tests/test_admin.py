@@ -162,3 +162,24 @@ def test_a_prefilled_byline_left_untouched_is_kept_beside_a_new_one(client):
     )
     assert response.status_code == 302, response.text[:2000]
     assert Article.objects.get(slug="two-voices").ordered_authors == [own, other]
+
+
+def test_a_writer_sees_each_of_their_pieces_once_however_it_is_listed(client):
+    from django.contrib.auth.models import Group
+
+    writer = make_user("scribe", is_staff=True)
+    writer.groups.add(Group.objects.get(name="Writer"))
+    mine = make_author(name="Scribe ONE", user=writer)
+    shared = make_article(
+        headline="Shared desk piece",
+        status=Article.Status.DRAFT,
+        authors=[mine, make_author(name="Colleague TWO")],
+        created_by=writer,
+    )
+    make_article(headline="Someone else's draft", status=Article.Status.DRAFT)
+    client.force_login(writer)
+    url = reverse("admin:articles_article_changelist")
+    for params in [{}, {"q": "Scribe"}, {"authors__id__exact": mine.pk}, {"q": "desk"}]:
+        html = client.get(url, params).text
+        assert html.count(f"/admin/articles/article/{shared.pk}/change/") == 1, params
+        assert "Someone else" not in html, params

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
-from articles.related import more_from_authors, related_articles
+from articles.related import read_next
 
 from .factories import make_article, make_author, make_section
 
@@ -50,6 +50,10 @@ def hidden_articles(**fields):
 # Related articles
 
 
+def related(story, *, tags):
+    return read_next(story, tags=tags, authors=[]).related
+
+
 @pytest.fixture
 def story():
     return make_article(
@@ -69,7 +73,7 @@ def test_related_puts_most_shared_tags_first_then_the_sections_newest(client, st
     make_article(headline="Unrelated", section=elsewhere, tags=["Economy"])
 
     expected = ["Three tags", "Two tags", "One tag", "Section newest"]
-    found = related_articles(story, tags=story.tags.all())
+    found = related(story, tags=story.tags.all())
     assert [article.headline for article in found] == expected
     assert headlines_under(client.get(story.get_absolute_url()).text, "related-heading") == expected
 
@@ -78,13 +82,13 @@ def test_related_breaks_ties_in_shared_tags_by_recency(story):
     make_article(headline="Older", tags=["Mali"], published_at=ago(days=9))
     make_article(headline="Newer", tags=["Sahel"], published_at=ago(days=1))
     make_article(headline="Newest, same section", section=story.section)
-    found = related_articles(story, tags=story.tags.all())
+    found = related(story, tags=story.tags.all())
     assert [article.headline for article in found] == ["Newer", "Older", "Newest, same section"]
 
 
 def test_related_lists_a_tagged_article_in_the_same_section_once(story):
     make_article(headline="Both", section=story.section, tags=["Mali"])
-    found = related_articles(story, tags=story.tags.all())
+    found = related(story, tags=story.tags.all())
     assert [article.headline for article in found] == ["Both"]
 
 
@@ -95,13 +99,13 @@ def test_untagged_article_gets_its_sections_newest_four(client):
         make_article(headline=f"Economy day {day}", section=section, published_at=ago(days=day))
     make_article(headline="Other section")
     expected = [f"Economy day {day}" for day in range(4)]
-    assert [a.headline for a in related_articles(story, tags=[])] == expected
+    assert [a.headline for a in related(story, tags=[])] == expected
     assert headlines_under(client.get(story.get_absolute_url()).text, "related-heading") == expected
 
 
 def test_related_never_lists_the_article_itself(story):
-    assert story not in related_articles(story, tags=story.tags.all())
-    assert related_articles(story, tags=story.tags.all()) == []
+    assert story not in related(story, tags=story.tags.all())
+    assert related(story, tags=story.tags.all()) == []
 
 
 def test_an_article_with_nothing_related_shows_no_empty_list(client, story):
@@ -121,7 +125,7 @@ def test_more_from_each_author_in_byline_order_newest_three_with_a_link(client):
         make_article(headline=f"Keita day {day}", authors=[first], published_at=ago(days=day))
     make_article(headline="Diallo piece", authors=[second], published_at=ago(days=2))
 
-    groups = more_from_authors(story, authors=story.ordered_authors)
+    groups = read_next(story, tags=[], authors=story.ordered_authors).more_from_authors
     assert [(author.name, [a.headline for a in pieces]) for author, pieces in groups] == [
         ("Titi KEITA", ["Keita day 1", "Keita day 2", "Keita day 3"]),
         ("Awa Diallo", ["Diallo piece"]),

@@ -403,3 +403,23 @@ def test_query_count_does_not_grow_with_the_results(client, settings, filters):
         make_found(headline=f"Zanzibar {n}", section=politics, authors=authors, tags=tags)
     assert queries_for("pemba") == (queries_for("zanzibar")[0], 1)
     assert queries_for("zanzibar")[1] == 20
+
+
+@postgresql_only
+def test_a_word_in_thousands_of_articles_ranks_only_the_newest_matches(client, monkeypatch):
+    monkeypatch.setattr("articles.search.MAX_RANKED", 3)
+    now = timezone.now()
+    make_found(headline="Harbour old", published_at=now - timedelta(days=30))
+    make_found(headline="Harbour harbour harbour", published_at=now - timedelta(days=3))
+    for day in (1, 2):
+        make_found(
+            headline=f"Day {day}", standfirst="The harbour", published_at=now - timedelta(days=day)
+        )
+    make_found(headline="Harbour in French", language="fr", published_at=now - timedelta(days=4))
+    response = search(client, q="harbour")
+    # The three newest matches, best first; older ones are not ranked (nor counted).
+    assert found(response) == ["Harbour harbour harbour", "Day 1", "Day 2"]
+    assert "More than 3 results for “harbour”, the newest 3 shown best first" in response.text
+    monkeypatch.setattr("articles.search.MAX_RANKED", 10)
+    response = search(client, q="harbour")
+    assert len(found(response)) == 5 and "5 results for “harbour”" in response.text

@@ -147,7 +147,7 @@ class OwnershipFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         self.request = request
         if self.value() == "1":
-            return queryset.filter(permissions.contributed_by(request.user)).distinct()
+            return queryset.filter(permissions.contributed_by(request.user))
         return queryset
 
     def choices(self, changelist):
@@ -241,8 +241,7 @@ class ArticleAdmin(RevisionAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     # Who sees and changes what: the rules live in articles.permissions.
 
     def get_queryset(self, request):
-        visible = self.all_articles(request).filter(permissions.visible_to(request.user))
-        return visible.distinct()
+        return self.all_articles(request).filter(permissions.visible_to(request.user))
 
     def all_articles(self, request):
         return (

@@ -11,7 +11,6 @@ import re
 import statistics
 import time
 from collections import Counter
-from unittest import mock
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -26,7 +25,7 @@ from PIL import Image, ImageDraw
 
 from .. import synthetic
 from ..images import clean_image_upload, make_renditions
-from ..models import RESERVED_SECTION_SLUGS, Article, Byline, TaggedArticle
+from ..models import Article, Byline, TaggedArticle
 from . import SEARCH_WORD
 
 IMAGE_COUNT = 6
@@ -79,33 +78,16 @@ def make_images(*, count=IMAGE_COUNT, size=(1600, 1000)):
     return made
 
 
-def usable_sections():
-    """synthetic.SECTIONS with any slug the site reserves for itself (e.g. "health", taken by
-    the health check) renamed, so the database's check constraint accepts them."""
-    return [
-        (name, f"{slug}-news" if slug in RESERVED_SECTION_SLUGS else slug)
-        for name, slug in synthetic.SECTIONS
-    ]
-
-
 def fill(count, *, smoke, log):
     started = time.perf_counter()
     images = make_images(size=(640, 400) if smoke else (1600, 1000))
     images_seconds = time.perf_counter() - started
-    sections = usable_sections()
-    renamed = [
-        new for new, (_, old) in zip(sections, synthetic.SECTIONS, strict=True) if new[1] != old
-    ]
-    if renamed:
-        log(f"  sections renamed (reserved slugs in articles/synthetic.py): {renamed}")
-    with mock.patch.object(synthetic, "SECTIONS", sections):
-        made = synthetic.generate(count, images=images, log=log)
+    made = synthetic.generate(count, images=images, log=log)
     ensure_admin()
     return {
         "articles": made,
         "images": len(images),
         "images_seconds": images_seconds,
-        "renamed_sections": [slug for _, slug in renamed],
         "seconds": time.perf_counter() - started,
     }
 

@@ -146,6 +146,9 @@ class Section(models.Model):
         return reverse("articles:section", kwargs={"slug": self.slug})
 
 
+LIST_SKIPS = ("body", "search_vector")
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """The one definition of public: published, and its time has come."""
@@ -161,8 +164,13 @@ class ArticleQuerySet(models.QuerySet):
             Prefetch("bylines", queryset=Byline.objects.select_related("author"))
         )
 
+    def for_lists(self):
+        """A list shows headlines and standfirsts: bodies and search vectors stay in the
+        database (together most of a row's bytes)."""
+        return self.with_byline().defer(*LIST_SKIPS)
+
     def with_page_related(self):
-        return self.with_byline().prefetch_related("tags", "corrections")
+        return self.with_byline().prefetch_related("tags", "corrections").defer("search_vector")
 
 
 class Article(models.Model):
