@@ -42,7 +42,7 @@ MAX_QUERY_LENGTH = 200
 # A word in a tenth of a big archive matches thousands of articles; ranking each costs a read
 # of its whole search vector. Only the newest this many matches are ranked (and counted): a
 # reader never pages that far, and on a news site the newest are the likeliest wanted.
-MAX_RANKED = 1000
+MAX_RANKED = 200
 # Snippets are picked from the start of the body: marking a whole long article is most of
 # what a results page costs in the database.
 SNIPPET_SOURCE_CHARS = 2500
@@ -206,17 +206,15 @@ def ranked_matches(articles, text):
     UNION: one GIN lookup each, checked against a plain column, so no vector is read just to
     find out whether it matches.
     """
-    configs = {**SEARCH_CONFIGS, None: FALLBACK_CONFIG}
+    # Article languages are the site's LANGUAGES (the field's choices): one branch each.
+    configs = {code: SEARCH_CONFIGS.get(code, FALLBACK_CONFIG) for code, _ in settings.LANGUAGES}
     queries = {
         code: SearchQuery(text, config=config, search_type="websearch")
         for code, config in configs.items()
     }
 
-    def in_language(code):
-        return Q(language=code) if code else ~Q(language__in=list(SEARCH_CONFIGS))
-
     branches = [
-        articles.filter(in_language(code), search_vector=query)
+        articles.filter(language=code, search_vector=query)
         .order_by("-published_at", "-pk")
         .values_list("pk", "published_at")[:MAX_RANKED]
         for code, query in queries.items()
@@ -226,7 +224,7 @@ def ranked_matches(articles, text):
 
     def per_language(expression_for, output_field):
         whens = [
-            When(in_language(code), then=expression_for(config, queries[code]))
+            When(language=code, then=expression_for(config, queries[code]))
             for code, config in configs.items()
         ]
         return Case(*whens, output_field=output_field)

@@ -273,6 +273,13 @@ class Article(models.Model):
                 fields=["section", "status", "-published_at"], name="article_section_pub_idx"
             ),
             models.Index(fields=["status", "submitted_at"], name="article_queue_idx"),
+            # Search walks each language's public articles newest first (articles.search).
+            models.Index(
+                "language",
+                models.F("published_at").desc(),
+                condition=models.Q(status="published", deleted_at__isnull=True),
+                name="article_search_order_idx",
+            ),
             # The admin's default order over every article.
             models.Index(fields=["-published_at", "-created_at"], name="article_admin_order_idx"),
         ]
