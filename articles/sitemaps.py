@@ -58,6 +58,10 @@ class PublicSitemap(Sitemap):
 
 
 class ArticleSitemap(PublicSitemap):
+    # Crawlers accept 50,000 URLs a file; pages of 1,000 (~150 kB) are quick to render, cheap
+    # to serve from the cache, and all but the last stay unchanged as the archive grows.
+    limit = 1000
+
     def items(self):
         # Oldest first: a new article only changes the last page, earlier pages stay cached.
         return (

@@ -39,7 +39,8 @@ def article_detail(request, section, slug):
             "article": article,
             "bylines": article.bylines.all(),
             "tags": tags,
-            "corrections": article.corrections.all(),
+            # Only a change published with a note leaves a correction, and it dates the change.
+            "corrections": article.corrections.all() if article.content_updated_at else (),
             "current_section_slug": article.section.slug,
             "related_articles": next_reads.related,
             "more_from_authors": next_reads.more_from_authors,
@@ -52,9 +53,12 @@ class PublishedListView(ListView):
     """A paginated list of published articles filtered by what the URL names."""
 
     context_object_name = "articles"
-    paginate_by = settings.NEWSROOM_PAGE_SIZE
     # A page number that is not a number, or past the end, is a 404 rather than an error.
     allow_empty = True
+
+    def get_paginate_by(self, queryset):
+        # Read per request, not when the module is imported, so a changed setting holds.
+        return settings.NEWSROOM_PAGE_SIZE
 
     def get_queryset(self):
         return Article.objects.published().for_lists().filter(**self.get_filters())

@@ -170,7 +170,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.with_byline().defer(*LIST_SKIPS)
 
     def with_page_related(self):
-        return self.with_byline().prefetch_related("tags", "corrections").defer("search_vector")
+        return self.with_byline().prefetch_related("tags").defer("search_vector")
 
 
 class Article(models.Model):
