@@ -183,3 +183,22 @@ def test_a_writer_sees_each_of_their_pieces_once_however_it_is_listed(client):
         html = client.get(url, params).text
         assert html.count(f"/admin/articles/article/{shared.pk}/change/") == 1, params
         assert "Someone else" not in html, params
+
+
+def test_the_changelist_counts_no_further_than_its_cap(admin_client, monkeypatch):
+    from articles.admin.pagination import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "cap", 3)
+    for n in range(4):
+        make_article(headline=f"Piece {n}")
+    make_article(headline="Zanzibar harbour")
+    url = reverse("admin:articles_article_changelist")
+    html = admin_client.get(url).text
+    assert "3+ articles" in html and "5 articles" not in html
+    # Under the cap, the count is exact.
+    html = admin_client.get(url, {"q": "Zanzibar"}).text
+    assert "1 article" in html and "+ articles" not in html
+    # The published-date filter replaces the date hierarchy.
+    assert (
+        admin_client.get(url, {"published_at__gte": "2000-01-01 00:00:00+00:00"}).status_code == 200
+    )

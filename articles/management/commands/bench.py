@@ -531,7 +531,7 @@ class Command(BaseCommand):
             rotation,
             connections=config["connections"],
             total=config["memory_requests"],
-            max_seconds=20 if config["smoke"] else 300,
+            max_seconds=20 if config["smoke"] else 480,
         )
         after = gunicorn.worker_rss()
         notes = []
