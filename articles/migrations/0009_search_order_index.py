@@ -5,16 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0008_add_admin_order_index'),
-        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
+        ("articles", "0008_add_admin_order_index"),
+        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(models.F('language'), models.OrderBy(models.F('published_at'), descending=True), condition=models.Q(('deleted_at__isnull', True), ('status', 'published')), name='article_search_order_idx'),
+            model_name="article",
+            index=models.Index(
+                models.F("language"),
+                models.OrderBy(models.F("published_at"), descending=True),
+                condition=models.Q(("deleted_at__isnull", True), ("status", "published")),
+                name="article_search_order_idx",
+            ),
         ),
     ]
