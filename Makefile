@@ -61,3 +61,14 @@ bench: $(STAMP)
 # The same in under a minute with 200 articles: proves every page works under load.
 bench-smoke: $(STAMP)
 	DEBUG=0 SECRET_KEY='$(SECRET_KEY)' $(BIN)/python manage.py bench --smoke $(BENCH_ARGS)
+
+# Under load and faults: readers at 64 connections for 60 s while a moderator publishes, then
+# Redis killed and the database cut off (`manage.py loadtest --help`). Needs DATABASE_URL on
+# PostgreSQL: its server gets a fresh newsroom_loadtest database, dropped afterwards. Redis is a
+# private redis-server on a free port, never the machine's shared one.
+LOADTEST_ARGS ?=
+
+.PHONY: loadtest
+
+loadtest: $(STAMP)
+	DEBUG=0 SECRET_KEY='$(SECRET_KEY)' $(BIN)/python manage.py loadtest $(LOADTEST_ARGS)

@@ -41,6 +41,12 @@ def generation():
     return value
 
 
+def cache_unavailable(consequence, exc):
+    # One line, no traceback: during an outage every request says it, and a traceback per
+    # request would bury the rest of the log.
+    logger.warning("page cache unavailable (%s: %s); %s", type(exc).__name__, exc, consequence)
+
+
 def content_changed(**kwargs):
     """Make every cached public page stale at once (connected to the models' signals)."""
     try:
@@ -49,10 +55,10 @@ def content_changed(**kwargs):
         except ValueError:
             generation()
             cache.incr(GENERATION_KEY)
-    except Exception:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001
         # The cache is down: nothing can be served from it, and a restarted cache starts a
         # new generation, so there is nothing stale to fear. Saving must not fail for it.
-        logger.warning("page cache unavailable; generation not advanced", exc_info=True)
+        cache_unavailable("generation not advanced", exc)
 
 
 def seconds_until_next_publication(current_generation):
@@ -123,8 +129,8 @@ class PublicPageCacheMiddleware:
             current = generation()
             key = page_key(request, current)
             stored = cache.get(key)
-        except Exception:  # noqa: BLE001 (any cache failure means: render without it)
-            logger.warning("page cache unavailable; serving uncached", exc_info=True)
+        except Exception as exc:  # noqa: BLE001 (any cache failure means: render without it)
+            cache_unavailable("serving uncached", exc)
             return self.get_response(request)
         # The expiry is kept in the entry too, so it holds whatever the cache server's clock.
         if stored is not None and stored[0] > time.time():
@@ -139,8 +145,8 @@ class PublicPageCacheMiddleware:
             public_cache_headers(response)
             try:
                 self.store(key, current, response)
-            except Exception:  # noqa: BLE001
-                logger.warning("page cache unavailable; page not stored", exc_info=True)
+            except Exception as exc:  # noqa: BLE001
+                cache_unavailable("page not stored", exc)
             response["X-Cache"] = "miss"
         return response
 

@@ -3,6 +3,7 @@ author and tag. Items carry the full body, every byline in order, the hero image
 article's language; links are on the configured site address, as in the sitemaps.
 """
 
+import logging
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -21,6 +22,8 @@ from .sitemaps import absolute_url, public_cache, with_published_work
 FEED_LENGTH = 50
 # A rendition's name carries a hash of its source image, so its size is read once a day at most.
 RENDITION_SIZE_SECONDS = 24 * 60 * 60
+
+logger = logging.getLogger(__name__)
 
 
 class ArticleRss(Rss201rev2Feed):
@@ -65,12 +68,27 @@ def hero_enclosure(article):
     name = max(jpegs, key=lambda item: item["width"])["name"]
     storage = Article._meta.get_field("hero_image").storage
     try:
-        size = cache.get_or_set(
-            f"rendition-size:{name}", lambda: storage.size(name), RENDITION_SIZE_SECONDS
-        )
+        size = rendition_size(storage, name)
     except OSError:  # The file is gone: better no enclosure than a broken one.
         return None
     return Enclosure(absolute_url(storage.url(name)), str(size), "image/jpeg")
+
+
+def rendition_size(storage, name):
+    """The file's size, remembered in the cache. The cache is a help, not a dependency: when
+    its server is down the storage is asked, as the page cache renders without it."""
+    try:
+        return cache.get_or_set(
+            f"rendition-size:{name}", lambda: storage.size(name), RENDITION_SIZE_SECONDS
+        )
+    except OSError:
+        raise
+    except Exception as exc:  # noqa: BLE001 (whatever the cache client raises when it is down)
+        # No traceback: a feed asks this for each of its items.
+        logger.warning(
+            "cache unavailable (%s); rendition size read from storage", type(exc).__name__
+        )
+        return storage.size(name)
 
 
 class LatestRssFeed(Feed):

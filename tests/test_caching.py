@@ -173,7 +173,7 @@ def test_languages_are_cached_apart(client):
     assert "Accept-Language" in french["Vary"]
 
 
-def test_pages_render_when_the_cache_server_is_down(client, settings):
+def test_pages_render_when_the_cache_server_is_down(client, settings, caplog):
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -185,3 +185,7 @@ def test_pages_render_when_the_cache_server_is_down(client, settings):
     assert response.status_code == 200 and "Still readable" in response.content.decode()
     article.headline = "Saved while the cache is down"
     article.save()  # invalidation must not break saving either
+    # Each request logs one line, not a traceback: an outage must not bury the log.
+    warnings = [r for r in caplog.records if "page cache unavailable" in r.getMessage()]
+    assert warnings and all(r.exc_info is None for r in warnings)
+    assert any("serving uncached" in r.getMessage() for r in warnings)

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles import feeds
 from articles.models import Article
 from articles.renditions import refresh_renditions
 
@@ -205,6 +206,21 @@ def test_missing_rendition_file_drops_the_enclosure_not_the_feed(client, story):
     for url in ["/feed/", "/atom/"]:
         _, feed = parse(client, url)
         assert feed.entries[0].enclosures == []
+
+
+class CacheServerDown:
+    def get_or_set(self, *args, **kwargs):
+        raise RuntimeError("Error 111 connecting to the cache. Connection refused.")
+
+
+def test_feeds_keep_their_enclosures_when_the_cache_server_is_down(client, story, monkeypatch):
+    # Redis clients raise their own errors, not OSError: the feed must not take them for a
+    # missing file, nor fail with a 500.
+    monkeypatch.setattr(feeds, "cache", CacheServerDown())
+    for url in ["/feed/", "/atom/"]:
+        _, feed = parse(client, url)
+        [enclosure] = feed.entries[0].enclosures
+        assert int(enclosure.length) == media_file(enclosure.href).stat().st_size > 0
 
 
 @pytest.mark.parametrize("state", HIDDEN_STATES)
