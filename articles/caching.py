@@ -3,6 +3,7 @@
 Every cached page is filed under the current *content generation*. Anything that can change a
 public page (an article, its bylines, tags, corrections or slug history, an author, a section,
 a tag) moves the generation on, so every page is fresh at once without clearing the cache.
+Work on pieces readers have not seen (drafts, reviews, their bylines and tags) does not.
 No cached page outlives the next scheduled publication (of an article or of a change to one),
 so scheduled pieces appear on time without a cron job.
 """
@@ -47,8 +48,35 @@ def cache_unavailable(consequence, exc):
     logger.warning("page cache unavailable (%s: %s); %s", type(exc).__name__, exc, consequence)
 
 
-def content_changed(**kwargs):
-    """Make every cached public page stale at once (connected to the models' signals)."""
+# An article in these states has never been public since it last was: changing it, its bylines
+# or its tags changes no public page. Writers save and autosave drafts all day long; each of
+# those must not make the whole site's cache stale.
+UNSEEN_STATES = {"draft", "in_review", "changes_requested"}
+
+
+def article_of(instance):
+    from django.core.exceptions import ObjectDoesNotExist
+
+    from .models import Article, TaggedArticle
+
+    if isinstance(instance, Article):
+        return instance
+    try:
+        if isinstance(instance, TaggedArticle):
+            return instance.content_object
+        return getattr(instance, "article", None)
+    except ObjectDoesNotExist:  # deleted along with its article
+        return None
+
+
+def content_changed(instance=None, **kwargs):
+    """Make every cached public page stale at once (connected to the models' signals), unless
+    what changed belongs to an article readers have not seen."""
+    article = article_of(instance)
+    if article is not None and article.status in UNSEEN_STATES:
+        return
+    if kwargs.get("created") and type(instance).__name__ in ("Author", "Tag"):
+        return  # new, so on no public page yet (a new section is: the menu lists them all)
     try:
         try:
             cache.incr(GENERATION_KEY)

@@ -189,3 +189,20 @@ def test_pages_render_when_the_cache_server_is_down(client, settings, caplog):
     warnings = [r for r in caplog.records if "page cache unavailable" in r.getMessage()]
     assert warnings and all(r.exc_info is None for r in warnings)
     assert any("serving uncached" in r.getMessage() for r in warnings)
+
+
+def test_work_on_drafts_leaves_the_readers_cache_alone(client, moderator):
+    live = make_article(headline="Live story")
+    draft = make_article(headline="A draft", status=Article.Status.DRAFT, tags=["Vote"])
+    colleague = make_author()
+    assert get(client, live.get_absolute_url())[0]["X-Cache"] == "miss"
+    # A writer saves, retags, re-bylines and submits a draft: no public page changes.
+    draft.headline = "A better draft"
+    draft.save()
+    draft.tags.add("Elections")
+    draft.bylines.create(author=colleague, position=1)
+    apply_transition(draft, "submit", by=moderator)
+    assert get(client, live.get_absolute_url())[0]["X-Cache"] == "hit"
+    # Publishing it does.
+    apply_transition(draft, "publish", by=moderator)
+    assert get(client, live.get_absolute_url())[0]["X-Cache"] == "miss"
