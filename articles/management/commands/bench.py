@@ -126,6 +126,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--renders", type=int, help="in-process renders per page and mode (default 200)"
         )
+        parser.add_argument(
+            "--peer-article-rps",
+            type=float,
+            help="the Wagtail peer's article req/s measured just before this run "
+            "(../shared/peer-wagtail/run.sh); default: its recorded number",
+        )
+        parser.add_argument(
+            "--peer-source", default="", help="where --peer-article-rps comes from, for the report"
+        )
         # Internal: what a child process does against the bench database.
         parser.add_argument(
             "--phase", choices=["fill", "images", "measure"], help=argparse.SUPPRESS
@@ -172,6 +181,8 @@ class Command(BaseCommand):
             keep=options["keep"],
             output=Path(options["output"]),
             time_cap=5.0 if options["smoke"] else options["time_cap"],
+            peer_article_rps=options["peer_article_rps"],
+            peer_source=options["peer_source"],
         )
         checks = [
             (1 <= config["articles"] <= MAX_ARTICLES, f"--articles must be 1 to {MAX_ARTICLES}"),
@@ -180,6 +191,10 @@ class Command(BaseCommand):
             (1 <= config["workers"] <= 32, "--workers must be 1 to 32"),
             (1 <= config["renders"] <= 10_000, "--renders must be 1 to 10000"),
             (0 <= config["memory_requests"] <= 1_000_000, "--memory-requests must be 0 to 1000000"),
+            (
+                config["peer_article_rps"] is None or config["peer_article_rps"] > 0,
+                "--peer-article-rps must be more than 0",
+            ),
         ]
         for ok, message in checks:
             if not ok:
@@ -294,7 +309,16 @@ class Command(BaseCommand):
             "steps": steps,
             "options": {
                 key: config[key]
-                for key in ("articles", "seconds", "connections", "workers", "renders", "smoke")
+                for key in (
+                    "articles",
+                    "seconds",
+                    "connections",
+                    "workers",
+                    "renders",
+                    "smoke",
+                    "peer_article_rps",
+                    "peer_source",
+                )
             },
             "machine": {
                 **report.machine(),
