@@ -1,9 +1,11 @@
 """Whole-page caching of what anonymous readers see, with exact, cheap invalidation.
 
-Every cached page is filed under the current *content generation*. Anything that can change a
-public page (an article, its bylines, tags, corrections or slug history, an author, a section,
-a tag) moves the generation on, so every page is fresh at once without clearing the cache.
-Work on pieces readers have not seen (drafts, reviews, their bylines and tags) does not.
+Each cached page records the versions of what it shows (articles.cache_versions); a hit is
+served only while they all still hold. Anything that can change a public page (an article,
+its bylines, tags, corrections or slug history, an author, a section, a tag) moves on the
+versions it touches, so the pages showing it are fresh at once without clearing the cache, and
+pages that do not show it stay cached. Work on pieces readers have not seen (drafts, reviews,
+their bylines and tags) moves nothing.
 No cached page outlives the next scheduled publication (of an article or of a change to one),
 so scheduled pieces appear on time without a cron job.
 """
@@ -16,30 +18,21 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Min
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language_from_request
 
-GENERATION_KEY = "newsroom:content-generation"
-NEXT_EVENT_KEY = "newsroom:next-publication:{generation}"
-PAGE_KEY = "newsroom:page:{generation}:{digest}"
+from . import cache_versions as versions
+
+NEXT_EVENT_KEY = "newsroom:next-publication:{site_version}"
+PAGE_KEY = "newsroom:page:{digest}"
 NO_EVENT = "none"
 # Paths that are never cached here: the desk, files, previews, and the language switch.
 UNCACHED_PREFIXES = ("/admin/", "/static/", "/media/", "/preview/", "/i18n/", "/healthz")
 
 logger = logging.getLogger(__name__)
-
-
-def generation():
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        # A fresh or restarted cache: start from a value no older page can carry.
-        value = int(timezone.now().timestamp() * 1000)
-        cache.add(GENERATION_KEY, value, timeout=None)
-        value = cache.get(GENERATION_KEY, value)
-    return value
 
 
 def cache_unavailable(consequence, exc):
@@ -48,50 +41,53 @@ def cache_unavailable(consequence, exc):
     logger.warning("page cache unavailable (%s: %s); %s", type(exc).__name__, exc, consequence)
 
 
-# An article in these states has never been public since it last was: changing it, its bylines
-# or its tags changes no public page. Writers save and autosave drafts all day long; each of
-# those must not make the whole site's cache stale.
-UNSEEN_STATES = {"draft", "in_review", "changes_requested"}
-
-
-def article_of(instance):
-    from django.core.exceptions import ObjectDoesNotExist
-
-    from .models import Article, TaggedArticle
-
-    if isinstance(instance, Article):
-        return instance
-    try:
-        if isinstance(instance, TaggedArticle):
-            return instance.content_object
-        return getattr(instance, "article", None)
-    except ObjectDoesNotExist:  # deleted along with its article
-        return None
-
-
-def content_changed(instance=None, **kwargs):
-    """Make every cached public page stale at once (connected to the models' signals), unless
-    what changed belongs to an article readers have not seen."""
-    article = article_of(instance)
-    if article is not None and article.status in UNSEEN_STATES:
+def remember_before(sender, instance, **kwargs):
+    """Before a save: what the row said, so a move (of section, of byline) refreshes both sides."""
+    if instance.pk is None:
         return
-    if kwargs.get("created") and type(instance).__name__ in ("Author", "Tag"):
-        return  # new, so on no public page yet (a new section is: the menu lists them all)
+    fields = ("status", "section_id") if sender.__name__ == "Article" else ("author_id",)
+    instance._cache_before = sender.objects.filter(pk=instance.pk).values(*fields).first()
+
+
+def content_changed(sender, instance=None, created=False, **kwargs):
+    """Move on the versions a saved or deleted row touches (connected to the models' signals)."""
+    before = getattr(instance, "_cache_before", None)
+    names = versions.touched_by(instance, created=created, before=before)
+    if names is not None:
+        move_on(names)
+
+
+def tags_changed(sender, instance, action, pk_set, **kwargs):
+    from .models import Article
+
+    if action == "pre_clear" and isinstance(instance, Article):
+        instance._cache_cleared_tags = list(instance.tags.values_list("pk", flat=True))
+        return
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if isinstance(instance, Article):
+        if instance.status in versions.UNSEEN_STATES:
+            return
+        tag_ids = (
+            pk_set if action != "post_clear" else instance.__dict__.get("_cache_cleared_tags", [])
+        )
+        move_on([f"article:{instance.pk}", *(f"tag:{pk}" for pk in tag_ids or ())])
+    else:  # a tag's articles changed, from the tag's side
+        move_on([f"tag:{instance.pk}", *(f"article:{pk}" for pk in pk_set or ())])
+
+
+def move_on(names):
     try:
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:
-            generation()
-            cache.incr(GENERATION_KEY)
+        versions.move_on(names)
     except Exception as exc:  # noqa: BLE001
-        # The cache is down: nothing can be served from it, and a restarted cache starts a
-        # new generation, so there is nothing stale to fear. Saving must not fail for it.
-        cache_unavailable("generation not advanced", exc)
+        # The cache is down: nothing can be served from it, and a restarted cache starts its
+        # versions anew, so there is nothing stale to fear. Saving must not fail for it.
+        cache_unavailable("versions not moved on", exc)
 
 
-def seconds_until_next_publication(current_generation):
+def seconds_until_next_publication(site_version):
     """How long until something scheduled goes live; pages must not be cached past that."""
-    key = NEXT_EVENT_KEY.format(generation=current_generation)
+    key = NEXT_EVENT_KEY.format(site_version=site_version)
     cached = cache.get(key)
     if cached is None:
         from .models import Article, Revision
@@ -123,11 +119,11 @@ def cacheable_request(request):
     return settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
-def page_key(request, current_generation):
+def page_key(request):
     language = get_language_from_request(request)
     raw = f"{request.get_host()}|{language}|{request.get_full_path()}"
     digest = hashlib.sha256(raw.encode()).hexdigest()
-    return PAGE_KEY.format(generation=current_generation, digest=digest)
+    return PAGE_KEY.format(digest=digest)
 
 
 def public_cache_headers(response):
@@ -154,34 +150,47 @@ class PublicPageCacheMiddleware:
         if not settings.NEWSROOM_PAGE_CACHE_SECONDS or not cacheable_request(request):
             return self.get_response(request)
         try:
-            current = generation()
-            key = page_key(request, current)
+            key = page_key(request)
             stored = cache.get(key)
+            # The expiry is kept in the entry too, so it holds whatever the cache server's clock.
+            if stored is not None and stored[0] > time.time():
+                _, status, headers, content, shown = stored
+                if versions.current(shown) == shown:
+                    return self.hit(status, headers, content)
+            # Read before rendering: a change that lands while the page renders moves the
+            # site's version on, and the page is then not stored (see store).
+            site_before = versions.current([versions.SITE])[versions.SITE]
         except Exception as exc:  # noqa: BLE001 (any cache failure means: render without it)
             cache_unavailable("serving uncached", exc)
             return self.get_response(request)
-        # The expiry is kept in the entry too, so it holds whatever the cache server's clock.
-        if stored is not None and stored[0] > time.time():
-            _, status, headers, content = stored
-            response = HttpResponse(content, status=status)
-            for name, value in headers:
-                response[name] = value
-            response["X-Cache"] = "hit"
-            return response
         response = self.get_response(request)
         if response.status_code in (200, 404) and self.storable(request, response):
             public_cache_headers(response)
             try:
-                self.store(key, current, response)
+                self.store(key, site_before, response)
             except Exception as exc:  # noqa: BLE001
                 cache_unavailable("page not stored", exc)
             response["X-Cache"] = "miss"
         return response
 
     @staticmethod
-    def store(key, current, response):
+    def hit(status, headers, content):
+        response = HttpResponse(content, status=status)
+        for name, value in headers:
+            response[name] = value
+        response["X-Cache"] = "hit"
+        return response
+
+    @staticmethod
+    def store(key, site_before, response):
+        # An article's page says what it shows (views.article_detail); any other page shows
+        # the site as a whole.
+        names = getattr(response, "cache_dependencies", None) or [versions.SITE]
+        now = versions.current([*names, versions.SITE])
+        if now[versions.SITE] != site_before:
+            return  # content changed while this page was rendered: it may be stale already
         timeout = settings.NEWSROOM_PAGE_CACHE_SECONDS
-        until_next = seconds_until_next_publication(current)
+        until_next = seconds_until_next_publication(site_before)
         if until_next is not None:
             timeout = min(timeout, until_next)
         if timeout <= 0:
@@ -191,7 +200,8 @@ class PublicPageCacheMiddleware:
             for name, value in response.items()
             if name.lower() not in ("set-cookie", "x-cache")
         ]
-        entry = (time.time() + timeout, response.status_code, headers, response.content)
+        shown = {name: now[name] for name in names}
+        entry = (time.time() + timeout, response.status_code, headers, response.content, shown)
         cache.set(key, entry, timeout)
 
     @staticmethod
@@ -216,6 +226,8 @@ def connect_signals():
         post_delete.connect(
             content_changed, sender=model, dispatch_uid=f"cache-del-{model.__name__}"
         )
+    for model in (Article, Byline):
+        pre_save.connect(remember_before, sender=model, dispatch_uid=f"cache-pre-{model.__name__}")
     m2m_changed.connect(
-        content_changed, sender=Article.tags.through, dispatch_uid="cache-article-tags"
+        tags_changed, sender=Article.tags.through, dispatch_uid="cache-article-tags"
     )

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from . import structured_data
+from . import cache_versions, structured_data
 from .models import Article, Author, Section, SlugRedirect
 from .related import read_next
 
@@ -32,7 +32,7 @@ def article_detail(request, section, slug):
         return redirect(article, permanent=True)
     authors, tags = article.ordered_authors, article.tags.all()
     next_reads = read_next(article, tags=tags, authors=authors)
-    return render(
+    response = render(
         request,
         "articles/article_detail.html",
         {
@@ -47,6 +47,11 @@ def article_detail(request, section, slug):
             "structured_data": structured_data.article_page(article, authors=authors, tags=tags),
         },
     )
+    # What the page shows, so the page cache keeps it until one of them changes.
+    response.cache_dependencies = cache_versions.article_page(
+        article, author_ids=[a.pk for a in authors], tag_ids=[t.pk for t in tags]
+    )
+    return response
 
 
 class PublishedListView(ListView):

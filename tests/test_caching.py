@@ -196,6 +196,7 @@ def test_work_on_drafts_leaves_the_readers_cache_alone(client, moderator):
     draft = make_article(headline="A draft", status=Article.Status.DRAFT, tags=["Vote"])
     colleague = make_author()
     assert get(client, live.get_absolute_url())[0]["X-Cache"] == "miss"
+    assert get(client, "/")[0]["X-Cache"] == "miss"
     # A writer saves, retags, re-bylines and submits a draft: no public page changes.
     draft.headline = "A better draft"
     draft.save()
@@ -203,6 +204,49 @@ def test_work_on_drafts_leaves_the_readers_cache_alone(client, moderator):
     draft.bylines.create(author=colleague, position=1)
     apply_transition(draft, "submit", by=moderator)
     assert get(client, live.get_absolute_url())[0]["X-Cache"] == "hit"
+    assert get(client, "/")[0]["X-Cache"] == "hit"
     # Publishing it does.
     apply_transition(draft, "publish", by=moderator)
-    assert get(client, live.get_absolute_url())[0]["X-Cache"] == "miss"
+    assert get(client, "/")[0]["X-Cache"] == "miss"
+
+
+def test_publishing_refreshes_lists_and_related_pages_but_not_the_rest_of_the_archive(
+    client, moderator
+):
+    politics, culture = make_section(slug="politics"), make_section(slug="culture")
+    awa, ben = make_author(name="Awa ONE", slug="awa"), make_author(name="Ben TWO", slug="ben")
+    same_section = make_article(headline="Same section", section=politics, authors=[ben])
+    same_author = make_article(headline="Same author", section=culture, authors=[awa])
+    same_tag = make_article(headline="Same tag", section=culture, authors=[ben], tags=["Vote"])
+    unrelated = make_article(headline="Unrelated", section=culture, authors=[ben], tags=["Art"])
+    waiting = make_article(
+        headline="New piece",
+        section=politics,
+        authors=[awa],
+        tags=["Vote"],
+        status=Article.Status.IN_REVIEW,
+    )
+    pages = [a.get_absolute_url() for a in (same_section, same_author, same_tag, unrelated)]
+    for path in [*pages, "/", "/feed/"]:
+        get(client, path)
+        assert get(client, path)[0]["X-Cache"] == "hit"
+    apply_transition(waiting, "publish", by=moderator)
+    after = {path: get(client, path)[0] for path in [*pages, "/", "/feed/"]}
+    # Every page whose read-next lists could now name the new piece, and every list, is fresh.
+    for path in [*pages[:3], "/", "/feed/"]:
+        assert after[path]["X-Cache"] == "miss", path
+        assert "New piece" in after[path].content.decode(), path
+    # An article sharing nothing with it is still served from the cache.
+    assert after[pages[3]]["X-Cache"] == "hit"
+
+
+def test_moving_an_article_refreshes_its_old_section_too(client, moderator):
+    politics, culture = make_section(slug="politics"), make_section(slug="culture")
+    moving = make_article(headline="Moving piece", section=politics)
+    neighbour = make_article(headline="Neighbour", section=politics)
+    get(client, neighbour.get_absolute_url())
+    assert "Moving piece" in get(client, neighbour.get_absolute_url())[0].content.decode()
+    moving.section = culture
+    moving.save()
+    response, _ = get(client, neighbour.get_absolute_url())
+    assert response["X-Cache"] == "miss" and "Moving piece" not in response.content.decode()
