@@ -27,3 +27,49 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium per test module (tests/browser.py); each test opens its own pages."""
+    from .browser import launched_chromium
+
+    with launched_chromium() as chromium:
+        yield chromium
+
+
+@pytest.fixture
+def artifacts():
+    """Where browser tests leave screenshots: test-artifacts/ at the repository root."""
+    from .browser import ARTIFACTS
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def new_page(browser):
+    """Opens browser pages, each in a context (cookie jar) of its own; all closed at the end."""
+    from .browser import TIMEOUT_MS, expect
+
+    contexts = []
+    expect.set_options(timeout=TIMEOUT_MS)
+
+    def open_page():
+        context = browser.new_context(viewport={"width": 1280, "height": 1000})
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    try:
+        yield open_page
+    finally:
+        expect.set_options(timeout=None)  # Playwright's default again, for other modules.
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    """One browser page in a fresh cookie jar."""
+    return new_page()

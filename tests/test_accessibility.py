@@ -14,14 +14,7 @@ element's CSS selector; A11Y_SCREENSHOTS=1 keeps every page's screenshot in test
 """
 
 import os
-
-# Playwright's sync API runs an asyncio loop in this thread, and Django refuses ORM calls made
-# from a thread with a running loop (SynchronousOnlyOperation). The tests' own ORM calls are
-# ordinary blocking code between browser steps, so they are safe; say so before anything runs.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.urls import path, reverse
@@ -34,31 +27,18 @@ from articles.renditions import refresh_renditions
 from articles.search import refresh_search_vector
 from newsroom import urls as site_urls
 
+from .browser import ARTIFACTS, TIMEOUT_MS, expect
 from .factories import jpeg_file, make_article, make_author, make_section
 
 try:
     from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import expect, sync_playwright
 except ImportError:
     if os.environ.get("CI"):
         raise  # CI must run the browser tests, never skip them quietly.
-    pytest.skip(
-        "Accessibility tests need Playwright and axe-playwright-python.", allow_module_level=True
-    )
+    pytest.skip("Accessibility tests need axe-playwright-python.", allow_module_level=True)
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-TIMEOUT_MS = 10_000
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 # A11Y_SCREENSHOTS=1 keeps a screenshot of every page checked, not only of those that fail.
 KEEP_SCREENSHOTS = bool(os.environ.get("A11Y_SCREENSHOTS"))
 DESKTOP = {"width": 1280, "height": 900}
@@ -130,22 +110,7 @@ def server_error(request):
 urlpatterns = [path("test-server-error/", server_error), *site_urls.urlpatterns]
 
 
-# Fixtures: one browser and one axe per module, the site's content made for each test.
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        reason = f"Browser tests need Chromium at {CHROMIUM}, which does not exist."
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason} CI must run them, not skip them.")
-        pytest.skip(reason)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+# Fixtures: one browser (conftest.py) and one axe per module, the site's content per test.
 
 
 @pytest.fixture(scope="module")

@@ -1,28 +1,15 @@
 """The Content-Security-Policy holds on every page, and nothing we ship breaks it."""
 
-import os
-
 import pytest
 from django.contrib.auth.models import Group
-from playwright.sync_api import sync_playwright
 
 from articles.models import Article
 from articles.previews import make_share_url
 
 from .factories import make_article, make_author, make_user
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 # Collected in the page before any of its own code runs.
 RECORD_VIOLATIONS = """
 window.__violations = [];
@@ -30,18 +17,6 @@ document.addEventListener('securitypolicyviolation', (e) => {
   window.__violations.push(e.violatedDirective + ' ' + e.blockedURI);
 });
 """
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing: .ci/run must install it")
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
 
 
 def violations(page):

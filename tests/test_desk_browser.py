@@ -5,16 +5,8 @@ pytest-django's live server, so they cover what client tests cannot: the login p
 rich-text editor, the select2 autocompletes, a file upload and Preview's new tab.
 """
 
-import os
-
-# Playwright's sync API runs an asyncio loop in this thread, and Django refuses ORM calls made
-# from a thread with a running loop (SynchronousOnlyOperation). The tests' own ORM calls are
-# ordinary blocking code between browser steps, so they are safe; say so before anything runs.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -24,67 +16,10 @@ from taggit.models import Tag
 from articles.models import Article, Byline
 from articles.roles import WRITER, WRITER_PERMISSIONS
 
+from .browser import PASSWORD, editor_of, expect, log_in
 from .factories import make_author, make_section, make_user
 
-try:
-    from playwright.sync_api import expect, sync_playwright
-except ImportError:
-    if os.environ.get("CI"):
-        raise  # CI must run the browser tests, never skip them quietly.
-    pytest.skip("Browser tests need Playwright for Python.", allow_module_level=True)
-
 pytestmark = [pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-PASSWORD = "a-long-test-password"
-# Generous for a loaded CI machine; every wait ends as soon as its condition holds.
-TIMEOUT_MS = 10_000
-
-
-# Fixtures: one browser per module, a fresh page (and cookie jar) per test.
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        reason = f"Browser tests need Chromium at {CHROMIUM}, which does not exist."
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason} CI must run them, not skip them.")
-        pytest.skip(reason)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
-    context.set_default_timeout(TIMEOUT_MS)
-    expect.set_options(timeout=TIMEOUT_MS)
-    page = context.new_page()
-    try:
-        yield page
-    finally:
-        expect.set_options(timeout=None)  # Playwright's default again, for other modules.
-        context.close()
-
-
-@pytest.fixture
-def artifacts():
-    ARTIFACTS.mkdir(exist_ok=True)
-    return ARTIFACTS
 
 
 def writer_group():
@@ -109,18 +44,6 @@ def writer():
     user.groups.add(writer_group())
     make_author(name="Wanda WRITER", slug="wanda-writer", user=user)
     return user
-
-
-def log_in(page, live_server, user, next_url):
-    page.goto(f"{live_server.url}{reverse('admin:login')}?next={next_url}")
-    page.locator("#id_username").fill(user.username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#login-form [type=submit]").click()
-    page.wait_for_url(f"{live_server.url}{next_url}")
-
-
-def editor_of(page):
-    return page.locator('.field-body .ProseMirror[contenteditable="true"]')
 
 
 def anchors(html):

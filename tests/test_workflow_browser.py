@@ -7,17 +7,8 @@ end an anonymous reader finds the article on the public site, and the emails eac
 sends (on commit, for real, since the test is transactional) have reached the right people.
 """
 
-import os
-
-# Playwright's sync API runs an asyncio loop in this thread, and Django refuses ORM calls made
-# from a thread with a running loop (SynchronousOnlyOperation). The test's own ORM calls are
-# ordinary blocking code between browser steps, so they are safe; say so before anything runs.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 import time
 from datetime import timedelta
-from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
@@ -29,79 +20,17 @@ from django.utils import timezone
 from articles.models import Article, EditorialNote
 from articles.roles import MODERATOR, ROLE_PERMISSIONS, WRITER
 
+from .browser import PASSWORD, editor_of, expect, log_in
 from .factories import make_article, make_author, make_section, make_user
-
-try:
-    from playwright.sync_api import expect, sync_playwright
-except ImportError:
-    if os.environ.get("CI"):
-        raise  # CI must run the browser tests, never skip them quietly.
-    pytest.skip("Browser tests need Playwright for Python.", allow_module_level=True)
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-PASSWORD = "a-long-test-password"
-TIMEOUT_MS = 10_000
 GOES_LIVE_WITHIN_S = 10
 
 HEADLINE = "Port strike halts grain exports"
 FIRST_PARAGRAPH = "Dockers walked out on Monday, a union official said."
 NOTE = "Please name the second source."
 REVISION = "A harbour official, Amina DIALLO, confirmed that no ship left on Tuesday."
-
-expect.set_options(timeout=TIMEOUT_MS)
-
-
-# Fixtures: one browser per module, a fresh page (and cookie jar) per test.
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        reason = f"Browser tests need Chromium at {CHROMIUM}, which does not exist."
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason} CI must run them, not skip them.")
-        pytest.skip(reason)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@pytest.fixture
-def new_page(browser):
-    """Opens pages, each in a context (cookie jar) of its own; all are closed at the end."""
-    contexts = []
-
-    def open_page():
-        context = browser.new_context(viewport={"width": 1280, "height": 1000})
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        return context.new_page()
-
-    try:
-        yield open_page
-    finally:
-        for context in contexts:
-            context.close()
-
-
-@pytest.fixture
-def artifacts():
-    ARTIFACTS.mkdir(exist_ok=True)
-    return ARTIFACTS
 
 
 def role(name):
@@ -142,15 +71,6 @@ def moderators():
 # Steps in the browser.
 
 
-def log_in(page, live_server, user, next_path):
-    query = urlencode({"next": next_path})
-    page.goto(f"{live_server.url}{reverse('admin:login')}?{query}")
-    page.locator("#id_username").fill(user.username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#login-form [type=submit]").click()
-    page.wait_for_url(f"{live_server.url}{next_path}")
-
-
 def log_out(page, live_server):
     page.locator("#logout-form [type=submit]").click()
     page.wait_for_url(f"{live_server.url}{reverse('admin:logout')}")
@@ -166,10 +86,6 @@ def take_step(page, name):
 def expect_success(page, text):
     expect(page.locator(".messagelist .success")).to_contain_text(text)
     expect(page.locator(".messagelist .error")).to_have_count(0)
-
-
-def editor_of(page):
-    return page.locator('.field-body .ProseMirror[contenteditable="true"]')
 
 
 def open_public_page(page, url):
