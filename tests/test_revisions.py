@@ -8,6 +8,7 @@ import time_machine
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -230,6 +231,26 @@ def test_a_scheduled_change_goes_live_at_its_time_without_cron(client, desk):
     with time_machine.travel(start + timedelta(minutes=5, seconds=1)):
         html = client.get(article.get_absolute_url()).text
         assert "After the embargo" in html and "Figures updated at 08:00." in html
+
+
+def test_each_process_asks_for_due_changes_at_most_once_a_second(client, desk, settings):
+    settings.NEWSROOM_SCHEDULE_RECHECK_MS = 1000
+    article = make_article(headline="Before the embargo", authors=[desk["writer_author"]])
+    save(login(desk["moderator"]), article, headline="After the embargo")
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.get("/robots.txt")  # learns that nothing is scheduled
+        with CaptureQueriesContext(connection) as queries:
+            client.get("/robots.txt")
+        assert not any("articles_revision" in q["sql"] for q in queries.captured_queries)
+        apply_transition(
+            article, "schedule_changes", by=desk["moderator"], at=start + timedelta(seconds=30)
+        )
+    # A second on, the process asks again and learns the time; at that time, it publishes.
+    with time_machine.travel(start + timedelta(seconds=2)):
+        assert "Before the embargo" in client.get(article.get_absolute_url()).text
+    with time_machine.travel(start + timedelta(seconds=31)):
+        assert "After the embargo" in client.get(article.get_absolute_url()).text
 
 
 def test_writers_cannot_publish_their_changes_to_live_pieces(desk):
