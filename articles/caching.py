@@ -21,7 +21,7 @@ from django.db.models import Min
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 from django.utils.translation import get_language_from_request
 
 from . import cache_versions as versions
@@ -151,15 +151,26 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         try:
             key = page_key(request)
-            stored = cache.get(key)
+            site_key = versions.VERSION_KEY.format(name=versions.SITE)
+            found = cache.get_many([key, site_key])  # one round trip for most hits
+            stored, site_now = found.get(key), found.get(site_key)
+            if site_now is None:
+                site_now = versions.current([versions.SITE])[versions.SITE]
             # The expiry is kept in the entry too, so it holds whatever the cache server's clock.
             if stored is not None and stored[0] > time.time():
-                _, status, headers, content, shown = stored
-                if versions.current(shown) == shown:
+                expires, status, headers, content, shown, site_then = stored
+                # Every change moves the site's version on: while it holds, nothing changed.
+                if site_then == site_now:
+                    return self.hit(status, headers, content)
+                if versions.SITE not in shown and versions.current(shown) == shown:
+                    # Something changed, but nothing this page shows: keep it, stamped anew.
+                    remaining = int(expires - time.time())
+                    if remaining > 0:
+                        cache.set(key, (*stored[:5], site_now), remaining)
                     return self.hit(status, headers, content)
             # Read before rendering: a change that lands while the page renders moves the
             # site's version on, and the page is then not stored (see store).
-            site_before = versions.current([versions.SITE])[versions.SITE]
+            site_before = site_now
         except Exception as exc:  # noqa: BLE001 (any cache failure means: render without it)
             cache_unavailable("serving uncached", exc)
             return self.get_response(request)
@@ -195,13 +206,16 @@ class PublicPageCacheMiddleware:
             timeout = min(timeout, until_next)
         if timeout <= 0:
             return
+        # Hashed once here, not on every hit by ConditionalGetMiddleware.
+        set_response_etag(response)
         headers = [
             (name, value)
             for name, value in response.items()
             if name.lower() not in ("set-cookie", "x-cache")
         ]
         shown = {name: now[name] for name in names}
-        entry = (time.time() + timeout, response.status_code, headers, response.content, shown)
+        content = response.content
+        entry = (time.time() + timeout, response.status_code, headers, content, shown, site_before)
         cache.set(key, entry, timeout)
 
     @staticmethod

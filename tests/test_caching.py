@@ -236,8 +236,10 @@ def test_publishing_refreshes_lists_and_related_pages_but_not_the_rest_of_the_ar
     for path in [*pages[:3], "/", "/feed/"]:
         assert after[path]["X-Cache"] == "miss", path
         assert "New piece" in after[path].content.decode(), path
-    # An article sharing nothing with it is still served from the cache.
+    # An article sharing nothing with it is still served from the cache, and stays so.
     assert after[pages[3]]["X-Cache"] == "hit"
+    again = get(client, pages[3])[0]
+    assert again["X-Cache"] == "hit" and again.content == after[pages[3]].content
 
 
 def test_moving_an_article_refreshes_its_old_section_too(client, moderator):
