@@ -103,6 +103,23 @@ def test_untagged_article_gets_its_sections_newest_four(client):
     assert headlines_under(client.get(story.get_absolute_url()).text, "related-heading") == expected
 
 
+def test_related_counts_shared_tags_among_each_tags_latest_pieces(story, monkeypatch):
+    monkeypatch.setattr("articles.related.TAG_CANDIDATES", 2)
+    elsewhere = make_section()
+    make_article(
+        headline="Tagged first", section=elsewhere, tags=["Mali"], published_at=ago(minutes=1)
+    )
+    make_article(
+        headline="Tagged second", section=elsewhere, tags=["Mali"], published_at=ago(days=2)
+    )
+    make_article(
+        headline="Tagged third", section=elsewhere, tags=["Mali"], published_at=ago(days=3)
+    )
+    found = related(story, tags=story.tags.all())
+    # The tag's two latest taggings are the candidates, newest published first among them.
+    assert [article.headline for article in found] == ["Tagged second", "Tagged third"]
+
+
 def test_related_never_lists_the_article_itself(story):
     assert story not in related(story, tags=story.tags.all())
     assert related(story, tags=story.tags.all()) == []
