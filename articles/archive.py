@@ -7,7 +7,7 @@ every date, and are queried as ranges on published_at so the date index serves t
 import datetime
 
 from django.conf import settings
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import InvalidPage
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.http import Http404
@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .models import Article
+from .pagination import PublicListPaginator
 
 # What datetime can hold; the URL's int converter accepts any number of digits.
 MIN_YEAR, MAX_YEAR = 1, 9999
@@ -110,7 +111,7 @@ def _aware(naive):
 def _page(request, articles):
     """One page of `articles`; a page that is not a number, or past the end, is a 404."""
     newest_first = articles.for_lists().order_by("-published_at", "-pk")
-    paginator = Paginator(newest_first, settings.NEWSROOM_PAGE_SIZE)
+    paginator = PublicListPaginator(newest_first, settings.NEWSROOM_PAGE_SIZE)
     number = request.GET.get("page") or 1
     try:
         page = paginator.page(number)

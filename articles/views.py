@@ -6,6 +6,7 @@ from taggit.models import Tag
 
 from . import cache_versions, structured_data
 from .models import Article, Author, Section, SlugRedirect
+from .pagination import PublicListPaginator
 from .related import read_next
 
 HOME_LATEST_COUNT = 12
@@ -60,6 +61,8 @@ class PublishedListView(ListView):
     context_object_name = "articles"
     # A page number that is not a number, or past the end, is a 404 rather than an error.
     allow_empty = True
+
+    paginator_class = PublicListPaginator
 
     def get_paginate_by(self, queryset):
         # Read per request, not when the module is imported, so a changed setting holds.

@@ -186,7 +186,7 @@ def test_a_writer_sees_each_of_their_pieces_once_however_it_is_listed(client):
 
 
 def test_the_changelist_counts_no_further_than_its_cap(admin_client, monkeypatch):
-    from articles.admin.pagination import CappedCountPaginator
+    from articles.pagination import CappedCountPaginator
 
     monkeypatch.setattr(CappedCountPaginator, "cap", 3)
     for n in range(4):

@@ -181,3 +181,26 @@ def test_navigation_lists_sections_and_marks_the_current_one(client, opinion_pie
     html = client.get(opinion_piece.get_absolute_url()).text
     assert '<a href="/opinion/" aria-current="page">Opinion</a>' in html
     assert '<a href="/politics/">Politics</a>' in html
+
+
+def test_long_lists_page_back_no_further_than_the_cap(client, settings, monkeypatch):
+    from articles.pagination import PublicListPaginator
+
+    monkeypatch.setattr(PublicListPaginator, "cap", 4)
+    settings.NEWSROOM_PAGE_SIZE = 2
+    section = make_section(name="Economy", slug="economy")
+    now = timezone.now()
+    for n in range(7):
+        make_article(
+            headline=f"Economy story {n:02d}",
+            section=section,
+            published_at=now - timedelta(hours=n),
+        )
+    first = client.get("/economy/").text
+    assert "Page 1 of 2+" in first
+    last = client.get("/economy/?page=2").text
+    assert "Economy story 03" in last and 'rel="next"' not in last
+    assert client.get("/economy/?page=3").status_code == 404
+    # Under the cap, the count is exact.
+    monkeypatch.setattr(PublicListPaginator, "cap", 100)
+    assert "Page 1 of 4<" in client.get("/economy/").text

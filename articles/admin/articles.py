@@ -20,12 +20,12 @@ from .. import permissions, revisions
 from ..diffs import compare
 from ..forms import ArticleAdminForm
 from ..models import Article, AuditEntry, Byline
+from ..pagination import CappedCountPaginator
 from ..previews import PreviewTag, make_share_url, render_preview
 from ..renditions import refresh_renditions
 from ..search import refresh_search_vector
 from ..slugs import record_slug_change
 from ..workflow import State, record_save, state_of
-from .pagination import CappedCountPaginator
 from .revisions import RevisionAdminMixin
 from .workflow import WorkflowAdminMixin, describe_state
 
