@@ -68,9 +68,7 @@ def tags_changed(sender, instance, action, pk_set, **kwargs):
     if isinstance(instance, Article):
         if instance.status in versions.UNSEEN_STATES:
             return
-        tag_ids = (
-            pk_set if action != "post_clear" else instance.__dict__.get("_cache_cleared_tags", [])
-        )
+        tag_ids = pk_set if action != "post_clear" else getattr(instance, "_cache_cleared_tags", ())
         move_on([f"article:{instance.pk}", *(f"tag:{pk}" for pk in tag_ids or ())])
     else:  # a tag's articles changed, from the tag's side
         move_on([f"tag:{instance.pk}", *(f"article:{pk}" for pk in pk_set or ())])

@@ -75,6 +75,29 @@ class _Chromium:
             self.playwright.stop()
 
 
+def desk_user(username, role):
+    """Staff with a desk role. The role's group is the data migration's own (conftest.py puts
+    the groups back after each transactional test)."""
+    from django.contrib.auth.models import Group
+
+    from .factories import make_user
+
+    user = make_user(username, password=PASSWORD, is_staff=True, email=f"{username}@newsroom.test")
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def desk_writer():
+    """Wanda WRITER: a writer with her author profile."""
+    from articles.roles import WRITER
+
+    from .factories import make_author
+
+    user = desk_user("wanda", WRITER)
+    make_author(name="Wanda WRITER", slug="wanda-writer", user=user)
+    return user
+
+
 def log_in(page, live_server, user, next_path):
     """The real admin login form, as a person fills it; returns once `next_path` is open."""
     query = urlencode({"next": next_path})

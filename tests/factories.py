@@ -4,6 +4,7 @@ import io
 import itertools
 from datetime import timedelta
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -66,3 +67,19 @@ def jpeg_file(width=64, height=48, name="picture.jpg"):
     buffer = io.BytesIO()
     Image.new("RGB", (width, height), (180, 40, 40)).save(buffer, "JPEG")
     return ContentFile(buffer.getvalue(), name=name)
+
+
+# Fields that keep an article from readers, one set per state (for parametrized tests).
+HIDDEN_STATES = [
+    pytest.param({"status": Article.Status.DRAFT}, id="draft"),
+    pytest.param({"status": Article.Status.IN_REVIEW}, id="in-review"),
+    pytest.param({"status": Article.Status.CHANGES_REQUESTED}, id="changes-requested"),
+    pytest.param(
+        {"status": Article.Status.UNPUBLISHED, "published_at": timezone.now() - timedelta(days=2)},
+        id="unpublished",
+    ),
+    pytest.param(
+        {"status": Article.Status.PUBLISHED, "published_at": timezone.now() + timedelta(hours=1)},
+        id="future-dated",
+    ),
+]

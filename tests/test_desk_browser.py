@@ -9,41 +9,20 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from taggit.models import Tag
 
 from articles.models import Article, Byline
-from articles.roles import WRITER, WRITER_PERMISSIONS
 
-from .browser import PASSWORD, editor_of, expect, log_in
-from .factories import make_author, make_section, make_user
+from .browser import desk_writer, editor_of, expect, log_in
+from .factories import make_author, make_section
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
-def writer_group():
-    """The Writer role as the data migration makes it.
-
-    Transactional tests empty every table when they end, so a test after the first finds no
-    groups left from the migration; make the role again from the same list when needed.
-    """
-    group, created = Group.objects.get_or_create(name=WRITER)
-    if created:
-        for dotted in WRITER_PERMISSIONS:
-            app_label, codename = dotted.split(".")
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
-    return group
-
-
 @pytest.fixture
 def writer():
-    user = make_user("wanda", password=PASSWORD, is_staff=True)
-    user.groups.add(writer_group())
-    make_author(name="Wanda WRITER", slug="wanda-writer", user=user)
-    return user
+    return desk_writer()
 
 
 def anchors(html):

@@ -17,6 +17,7 @@ from articles import feeds
 from articles.models import Article
 from articles.renditions import refresh_renditions
 
+from . import factories
 from .factories import jpeg_file, make_article, make_author, make_section
 
 pytestmark = pytest.mark.django_db
@@ -47,17 +48,7 @@ FEEDS = [
 FEED_URLS = [param.values[0] for param in FEEDS]
 
 HIDDEN_STATES = [
-    pytest.param({"status": Article.Status.DRAFT}, id="draft"),
-    pytest.param({"status": Article.Status.IN_REVIEW}, id="in-review"),
-    pytest.param({"status": Article.Status.CHANGES_REQUESTED}, id="changes-requested"),
-    pytest.param(
-        {"status": Article.Status.UNPUBLISHED, "published_at": timezone.now() - timedelta(days=2)},
-        id="unpublished",
-    ),
-    pytest.param(
-        {"status": Article.Status.PUBLISHED, "published_at": timezone.now() + timedelta(hours=1)},
-        id="future-dated",
-    ),
+    *factories.HIDDEN_STATES,
     pytest.param({"deleted_at": timezone.now() - timedelta(minutes=5)}, id="deleted"),
 ]
 

@@ -9,23 +9,9 @@ from django.utils import timezone
 
 from articles.models import Article
 
-from .factories import make_article, make_author, make_section
+from .factories import HIDDEN_STATES, make_article, make_author, make_section
 
 pytestmark = pytest.mark.django_db
-
-HIDDEN_STATES = [
-    pytest.param({"status": Article.Status.DRAFT}, id="draft"),
-    pytest.param({"status": Article.Status.IN_REVIEW}, id="in-review"),
-    pytest.param({"status": Article.Status.CHANGES_REQUESTED}, id="changes-requested"),
-    pytest.param(
-        {"status": Article.Status.UNPUBLISHED, "published_at": timezone.now() - timedelta(days=2)},
-        id="unpublished",
-    ),
-    pytest.param(
-        {"status": Article.Status.PUBLISHED, "published_at": timezone.now() + timedelta(hours=1)},
-        id="future-dated",
-    ),
-]
 
 
 def public_paths(article):

@@ -9,50 +9,29 @@ open in two cookie jars, and readers who keep the live text until a change is pu
 import time
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Correction, EditingPresence, Revision
 from articles.revisions import create_revision
-from articles.roles import MODERATOR, ROLE_PERMISSIONS, WRITER
+from articles.roles import MODERATOR
 
-from .browser import PASSWORD, editor_of, expect, log_in
-from .factories import make_article, make_author, make_section, make_user
+from .browser import desk_user, desk_writer, editor_of, expect, log_in
+from .factories import make_article, make_section
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 AUTOSAVE_WITHIN_S = 10
 
 
-def role(name):
-    """A desk role's group, as the data migration makes it (transactional tests empty it)."""
-    group, created = Group.objects.get_or_create(name=name)
-    if created:
-        for dotted in ROLE_PERMISSIONS[name]:
-            app_label, codename = dotted.split(".")
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
-    return group
-
-
-def staff(username, group_name):
-    user = make_user(username, password=PASSWORD, is_staff=True, email=f"{username}@newsroom.test")
-    user.groups.add(role(group_name))
-    return user
-
-
 @pytest.fixture
 def writer():
-    user = staff("wanda", WRITER)
-    make_author(name="Wanda WRITER", slug="wanda-writer", user=user)
-    return user
+    return desk_writer()
 
 
 @pytest.fixture
 def moderators():
-    return [staff("mona", MODERATOR), staff("moussa", MODERATOR)]
+    return [desk_user("mona", MODERATOR), desk_user("moussa", MODERATOR)]
 
 
 # Steps in the browser.

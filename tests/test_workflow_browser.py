@@ -12,16 +12,15 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, EditorialNote
-from articles.roles import MODERATOR, ROLE_PERMISSIONS, WRITER
+from articles.roles import MODERATOR
 
-from .browser import PASSWORD, editor_of, expect, log_in
-from .factories import make_article, make_author, make_section, make_user
+from .browser import desk_user, desk_writer, editor_of, expect, log_in
+from .factories import make_article, make_section
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -33,39 +32,15 @@ NOTE = "Please name the second source."
 REVISION = "A harbour official, Amina DIALLO, confirmed that no ship left on Tuesday."
 
 
-def role(name):
-    """A desk role's group, as the data migration makes it.
-
-    Transactional tests empty every table when they end, so a test that runs after another
-    one finds no groups left from the migration; make the role again from the same list.
-    """
-    group, created = Group.objects.get_or_create(name=name)
-    if created:
-        for dotted in ROLE_PERMISSIONS[name]:
-            app_label, codename = dotted.split(".")
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
-    return group
-
-
-def staff(username, group_name):
-    user = make_user(username, password=PASSWORD, is_staff=True, email=f"{username}@newsroom.test")
-    user.groups.add(role(group_name))
-    return user
-
-
 @pytest.fixture
 def writer():
-    user = staff("wanda", WRITER)
-    make_author(name="Wanda WRITER", slug="wanda-writer", user=user)
-    return user
+    return desk_writer()
 
 
 @pytest.fixture
 def moderators():
     """Two moderators: one takes the decisions, both hear of every submission."""
-    return [staff("mona", MODERATOR), staff("moussa", MODERATOR)]
+    return [desk_user("mona", MODERATOR), desk_user("moussa", MODERATOR)]
 
 
 # Steps in the browser.

@@ -29,31 +29,11 @@ import django
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.benchmark import PAGES, database, loadgen, report, server
+from articles.benchmark import PAGES, children, database, loadgen, report, server
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
 WARM_CACHE_SECONDS = 300
 MAX_ARTICLES = 100_000
-# Environment variables that would change what is measured: every child gets its own.
-CLEARED_PREFIXES = ("NEWSROOM_", "GUNICORN_", "SECURE_")
-CLEARED = {
-    "DATABASE_URL",
-    "REDIS_URL",
-    "CACHE_KEY_PREFIX",
-    "DEBUG",
-    "SECRET_KEY",
-    "ALLOWED_HOSTS",
-    "CSRF_TRUSTED_ORIGINS",
-    "STATIC_ROOT",
-    "MEDIA_ROOT",
-    "CONN_MAX_AGE",
-    "WEB_CONCURRENCY",
-    "DJANGO_SETTINGS_MODULE",
-    "LOG_LEVEL",
-    "HTTPS",
-    "BEHIND_PROXY",
-}
-
 SMOKE = {"articles": 200, "seconds": 1.0, "connections": 4, "renders": 20, "memory_requests": 100}
 FULL = {"articles": 10_000, "seconds": 10.0, "connections": 16, "renders": 200}
 
@@ -355,26 +335,13 @@ class Command(BaseCommand):
     # Children.
 
     def child_env(self, db, *, cache_seconds=0, port=None):
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if key not in CLEARED and not key.startswith(CLEARED_PREFIXES)
-        }
-        env.update(
-            DJANGO_SETTINGS_MODULE="newsroom.settings",
-            DEBUG="0",
-            # Plain HTTP on the loopback: no redirect to https:// (the settings' local switch).
-            HTTPS="0",
-            SECRET_KEY=self.secret,
-            DATABASE_URL=db.url,
-            CONN_MAX_AGE="600",
-            ALLOWED_HOSTS="127.0.0.1,testserver",
-            MEDIA_ROOT=str(self.temp / "media"),
-            STATIC_ROOT=str(self.temp / "static"),
+        env = children.production_env(
+            secret=self.secret,
+            database_url=db.url,
+            temp=self.temp,
+            allowed_hosts="127.0.0.1,testserver",
             NEWSROOM_PAGE_CACHE_SECONDS=str(cache_seconds),
             NEWSROOM_BASE_URL=f"http://127.0.0.1:{port or 8000}",
-            LOG_LEVEL="WARNING",
-            PYTHONUNBUFFERED="1",
             GUNICORN_ACCESS_LOG="",
             GUNICORN_MAX_REQUESTS="0",
             GUNICORN_MAX_REQUESTS_JITTER="0",

@@ -33,9 +33,8 @@ from urllib.parse import urlsplit, urlunsplit
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.benchmark import database, loadgen, server
+from articles.benchmark import children, database, loadgen, server
 from articles.loadtest import content, faults, phases, report, traffic
-from articles.management.commands.bench import CLEARED, CLEARED_PREFIXES
 from newsroom.gunicorn_conf import default_workers
 
 DEFAULT_NAME = "newsroom_loadtest"
@@ -281,26 +280,13 @@ class Command(BaseCommand):
     # Children.
 
     def env(self, database_url, **extra):
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if key not in CLEARED and not key.startswith(CLEARED_PREFIXES)
-        }
-        return env | {
-            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-            "DEBUG": "0",
-            # Plain HTTP on the loopback: no redirect to https://.
-            "HTTPS": "0",
-            "SECRET_KEY": self.secret,
-            "DATABASE_URL": database_url,
-            "CONN_MAX_AGE": "600",
-            "ALLOWED_HOSTS": server.HOST,
-            "MEDIA_ROOT": str(self.temp / "media"),
-            "STATIC_ROOT": str(self.temp / "static"),
-            "LOG_LEVEL": "WARNING",
-            "PYTHONUNBUFFERED": "1",
+        return children.production_env(
+            secret=self.secret,
+            database_url=database_url,
+            temp=self.temp,
+            allowed_hosts=server.HOST,
             **extra,
-        }
+        )
 
     def gunicorn(self, db, redis, proxy, options):
         port = server.free_port()
