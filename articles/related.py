@@ -1,10 +1,11 @@
 """What to read next under an article: related pieces, and more from its authors.
 
-Both lists come from two queries, however many tags, authors or articles there are: one
-finds the few ids worth showing, one loads those articles. Which articles are public is
-still `Article.objects.published()`: its SQL is embedded, not rewritten.
+Both lists come from one query, however many tags, authors or articles there are: it finds
+the few pieces worth showing and loads what their links show (sections come from the menu
+the page has loaded anyway). Which articles are public is still
+`Article.objects.published()`: its SQL is embedded, not rewritten.
 
-The first query is written as SQL because the ORM version (a UNION of annotated querysets
+The query is written as SQL because the ORM version (a UNION of annotated querysets
 plus a window) cost more to compile in Python than to run in the database, on the page
 readers hit most.
 """
@@ -14,12 +15,17 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
-from .models import Article
-from .models.content import LIST_SKIPS
+from .models import Article, Section
 
 RELATED_COUNT = 4
 MORE_FROM_AUTHOR_COUNT = 3
 TAG_CANDIDATES = 100
+# What a story link shows (templates/includes/story_link.html).
+LINK_FIELDS = ["id", "headline", "slug", "section_id", "genre", "language", "published_at"]
+LINK_COLUMNS = ", ".join(
+    f"articles_article.{Article._meta.get_field(name).column}" for name in LINK_FIELDS
+)
+SECTION_FIELD = Article._meta.get_field("section")
 
 
 @dataclass
@@ -39,7 +45,15 @@ def placeholders(values):
     return ", ".join(["%s"] * len(values))
 
 
-def read_next(article, *, tags, authors, related=RELATED_COUNT, per_author=MORE_FROM_AUTHOR_COUNT):
+def read_next(
+    article,
+    *,
+    tags,
+    authors,
+    sections=None,
+    related=RELATED_COUNT,
+    per_author=MORE_FROM_AUTHOR_COUNT,
+):
     """Related: pieces sharing the most tags (newest first among equals) among each tag's
     latest, then the section's newest. More from: each author's latest other pieces.
 
@@ -100,18 +114,29 @@ def read_next(article, *, tags, authors, related=RELATED_COUNT, per_author=MORE_
                 [*author_ids, *public_params, per_author],
             )
         )
-    sql = " UNION ALL ".join(branch for branch, _ in branches)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [param for _, params in branches for param in params])
-        rows = cursor.fetchall()
-    if not rows:
+    # The picks and what their links show, in one statement: the articles' own columns join
+    # the few ids the branches chose. raw() converts them as the ORM would (dates on SQLite).
+    picked = " UNION ALL ".join(branch for branch, _ in branches)
+    sql = (
+        f"WITH picked (kind, by_author, article_id, n) AS ({picked}) "
+        f"SELECT {LINK_COLUMNS}, picked.kind AS picked_kind, picked.by_author AS picked_author, "
+        "picked.n AS picked_n "
+        "FROM picked JOIN articles_article ON articles_article.id = picked.article_id"
+    )
+    found = list(Article.objects.raw(sql, [param for _, params in branches for param in params]))
+    if not found:
         return ReadNext()
 
-    articles = (
-        Article.objects.select_related("section")
-        .defer(*LIST_SKIPS)
-        .in_bulk({article_id for _, _, article_id, _ in rows})
-    )
+    if sections is None:
+        sections = Section.objects.in_bulk()
+    articles = {}
+    for piece in found:
+        if piece.pk not in articles:
+            section = sections.get(piece.section_id)
+            if section is not None:
+                SECTION_FIELD.set_cached_value(piece, section)
+            articles[piece.pk] = piece
+    rows = [(p.picked_kind, p.picked_author, p.pk, p.picked_n) for p in found]
     # The same article can come from the section and the tag branch, with the same tag count.
     shared_tags = {article_id: n for kind, _, article_id, n in rows if kind != "author"}
     best_first = sorted(

@@ -5,6 +5,7 @@ from django.views.generic import ListView
 from taggit.models import Tag
 
 from . import cache_versions, structured_data
+from .context_processors import nav_sections
 from .models import Article, Author, Section, SlugRedirect
 from .pagination import PublicListPaginator
 from .related import read_next
@@ -32,7 +33,8 @@ def article_detail(request, section, slug):
         # The section moved or the link was mistyped: send readers to the one true URL.
         return redirect(article, permanent=True)
     authors, tags = article.ordered_authors, article.tags.all()
-    next_reads = read_next(article, tags=tags, authors=authors)
+    sections = {section.pk: section for section in nav_sections(request)}
+    next_reads = read_next(article, tags=tags, authors=authors, sections=sections)
     response = render(
         request,
         "articles/article_detail.html",

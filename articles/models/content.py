@@ -5,7 +5,6 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +12,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from ..public_urls import public_url
 from ..sanitize import EDITOR_EXTENSIONS, sanitize_html
 
 # First path segments the site itself answers; a section with one of these slugs would
@@ -110,7 +110,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return public_url("articles:author", slug=self.slug)
 
     @property
     def photo_picture(self):
@@ -143,7 +143,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return public_url("articles:section", slug=self.slug)
 
 
 LIST_SKIPS = ("body", "search_vector")
@@ -300,7 +300,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"section": self.section.slug, "slug": self.slug})
+        return public_url("articles:detail", section=self.section.slug, slug=self.slug)
 
     def clean(self):
         if self.hero_image and not self.hero_image_alt.strip():

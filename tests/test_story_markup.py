@@ -1,0 +1,108 @@
+"""The markup of cards, story links, kickers and bylines (articles/templatetags/stories.py),
+pinned character for character: they replaced `{% include %}`s and must draw what those drew."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from articles.models import Article
+
+from .factories import make_article, make_author, make_section
+
+pytestmark = pytest.mark.django_db
+
+PUBLISHED = datetime(2026, 3, 4, 9, 30, tzinfo=UTC)
+
+
+def render(source, **context):
+    return Template("{% load stories %}" + source).render(Context(context))
+
+
+@pytest.fixture
+def opinion(settings):
+    settings.TIME_ZONE = "UTC"
+    section = make_section(name="Ideas & <Debate>", slug="ideas")
+    return make_article(
+        headline='Why "we" <script>alert(1)</script> & others',
+        slug="why-we",
+        standfirst="A <b>standfirst</b>",
+        genre=Article.Genre.OPINION,
+        section=section,
+        published_at=PUBLISHED,
+        authors=[
+            make_author(name="Titi KEITA", slug="titi-keita"),
+            make_author(name="Ada <One>", slug="ada-one"),
+            make_author(name="Ben Two", slug="ben-two"),
+        ],
+    )
+
+
+KICKER = (
+    '<p class="kicker"><span class="genre-label genre-opinion">Opinion</span>\n'
+    '<a class="section-link" href="/ideas/">Ideas &amp; &lt;Debate&gt;</a></p>'
+)
+HEADLINE = "Why &quot;we&quot; &lt;script&gt;alert(1)&lt;/script&gt; &amp; others"
+BYLINE = (
+    '<span class="byline">By <a href="/authors/titi-keita/" rel="author">Titi KEITA</a>, '
+    '<a href="/authors/ada-one/" rel="author">Ada &lt;One&gt;</a> and '
+    '<a href="/authors/ben-two/" rel="author">Ben Two</a></span>\n'
+)
+TIME = '<time datetime="2026-03-04T09:30:00+00:00">4 March 2026</time>'
+
+
+def test_story_link_markup(opinion):
+    assert render("{% story_link article %}", article=opinion) == (
+        f'<li class="story-link">\n  {KICKER}\n'
+        f'  <a class="story-link-headline" href="/ideas/why-we/">{HEADLINE}</a>\n'
+        f"  {TIME}\n</li>\n"
+    )
+
+
+def test_card_markup_lead_and_plain(opinion):
+    body = (
+        '<h{level} class="card-headline{lead_h}"><a href="/ideas/why-we/">'
+        f"{HEADLINE}</a></h{{level}}>\n"
+        '  <p class="standfirst">A &lt;b&gt;standfirst&lt;/b&gt;</p>\n'
+        f'  <p class="meta">{BYLINE} {TIME}</p>\n</article>\n'
+    )
+    assert render("{% article_card article %}", article=opinion) == (
+        f'<article class="card">\n  {KICKER}\n  ' + body.format(level=3, lead_h="")
+    )
+    assert render("{% article_card article is_lead=True heading_level=2 %}", article=opinion) == (
+        f'<article class="card card-lead">\n  {KICKER}\n  '
+        + body.format(level=2, lead_h=" card-headline-lead")
+    )
+
+
+def test_news_has_no_genre_label_and_no_standfirst_paragraph_when_empty(opinion):
+    opinion.genre, opinion.standfirst = Article.Genre.NEWS, ""
+    html = render("{% article_card article %}", article=opinion)
+    assert '<p class="kicker">\n<a class="section-link"' in html
+    assert "genre-label" not in html and "standfirst" not in html
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        ([], "\n"),
+        (["Ada"], '<span class="byline">By <a href="/authors/a0/" rel="author">Ada</a></span>\n'),
+        (
+            ["Ada", "Ben"],
+            '<span class="byline">By <a href="/authors/a0/" rel="author">Ada</a> and '
+            '<a href="/authors/a1/" rel="author">Ben</a></span>\n',
+        ),
+    ],
+)
+def test_byline_joins_names(names, expected):
+    authors = [make_author(name=name, slug=f"a{n}") for n, name in enumerate(names)]
+    article = make_article(authors=authors)
+    assert render("{% byline article.bylines.all %}", article=article) == expected
+
+
+def test_byline_and_kicker_in_french(opinion):
+    with translation.override("fr"):
+        html = render("{% byline article.bylines.all %}{% kicker article %}", article=opinion)
+    assert html.startswith('<span class="byline">Par <a href="/authors/titi-keita/"')
+    assert "</a> et <a" in html and ">Opinion</span>" in html
