@@ -12,7 +12,10 @@ so scheduled pieces appear on time without a cron job.
 
 import hashlib
 import logging
+import secrets
+import threading
 import time
+from collections import OrderedDict
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -28,6 +31,10 @@ from . import cache_versions as versions
 
 NEXT_EVENT_KEY = "newsroom:next-publication:{site_version}"
 PAGE_KEY = "newsroom:page:{digest}"
+# Names one stored copy of a page, so a process's local copy (LocalCopies) is served only while
+# the shared cache still holds that very copy: after a flush or a restart of the cache server it
+# is gone, even if the site's version happens to start again at the number the copy recorded.
+COPY_KEY = "newsroom:copy:{digest}"
 NO_EVENT = "none"
 # Paths that are never cached here: the desk, files, previews, and the language switch.
 UNCACHED_PREFIXES = ("/admin/", "/static/", "/media/", "/preview/", "/i18n/", "/healthz")
@@ -117,11 +124,12 @@ def cacheable_request(request):
     return settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
-def page_key(request):
+def page_keys(request):
+    """The keys of this page's cached entry and of its copy id."""
     language = get_language_from_request(request)
     raw = f"{request.get_host()}|{language}|{request.get_full_path()}"
     digest = hashlib.sha256(raw.encode()).hexdigest()
-    return PAGE_KEY.format(digest=digest)
+    return PAGE_KEY.format(digest=digest), COPY_KEY.format(digest=digest)
 
 
 def public_cache_headers(response):
@@ -132,6 +140,55 @@ def public_cache_headers(response):
         s_maxage=settings.NEWSROOM_BROWSER_CACHE_SECONDS,
     )
     patch_vary_headers(response, ["Accept-Language", "Cookie"])
+
+
+class LocalCopies:
+    """The pages this process served last, kept here too, within a byte budget.
+
+    A hit on a local copy costs one small round trip to the shared cache (the site's version
+    and the stored copy's id) instead of fetching the page: a large feed is no longer copied out
+    of Redis and unpickled on every request. A copy is served under exactly the shared cache's
+    rules (its expiry, the same site version) and only while the shared cache holds the same
+    copy, so it is never staler than the shared entry.
+    """
+
+    def __init__(self):
+        self.entries = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        """(entry, copy id) or None."""
+        with self.lock:
+            found = self.entries.get(key)
+            if found is not None:
+                self.entries.move_to_end(key)
+            return found
+
+    def put(self, key, entry, copy_id):
+        budget = settings.NEWSROOM_PAGE_CACHE_LOCAL_BYTES
+        size = len(entry[3])
+        # One page may not take more than a quarter of the budget, so a few huge ones cannot
+        # push out everything else.
+        if copy_id is None or size * 4 > budget:
+            return
+        with self.lock:
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.size -= len(old[0][3])
+            self.entries[key] = (entry, copy_id)
+            self.size += size
+            while self.size > budget:
+                _, (dropped, _) = self.entries.popitem(last=False)
+                self.size -= len(dropped[3])
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
+
+
+local_copies = LocalCopies()
 
 
 class PublicPageCacheMiddleware:
@@ -148,10 +205,21 @@ class PublicPageCacheMiddleware:
         if not settings.NEWSROOM_PAGE_CACHE_SECONDS or not cacheable_request(request):
             return self.get_response(request)
         try:
-            key = page_key(request)
+            key, copy_key = page_keys(request)
             site_key = versions.VERSION_KEY.format(name=versions.SITE)
-            found = cache.get_many([key, site_key])  # one round trip for most hits
+            local = local_copies.get(key)
+            if local is not None:
+                (expires, *_, site_then), copy_id = local
+                found = cache.get_many([site_key, copy_key])  # small values: no page
+                if (
+                    found.get(copy_key) == copy_id
+                    and found.get(site_key) == site_then
+                    and expires > time.time()
+                ):
+                    return self.hit(*local[0][1:4])
+            found = cache.get_many([key, site_key, copy_key])  # one round trip for most hits
             stored, site_now = found.get(key), found.get(site_key)
+            copy_id = found.get(copy_key)
             if site_now is None:
                 site_now = versions.current([versions.SITE])[versions.SITE]
             # The expiry is kept in the entry too, so it holds whatever the cache server's clock.
@@ -159,12 +227,15 @@ class PublicPageCacheMiddleware:
                 expires, status, headers, content, shown, site_then = stored
                 # Every change moves the site's version on: while it holds, nothing changed.
                 if site_then == site_now:
+                    local_copies.put(key, stored, copy_id)
                     return self.hit(status, headers, content)
                 if versions.SITE not in shown and versions.current(shown) == shown:
                     # Something changed, but nothing this page shows: keep it, stamped anew.
                     remaining = int(expires - time.time())
+                    restamped = (*stored[:5], site_now)
                     if remaining > 0:
-                        cache.set(key, (*stored[:5], site_now), remaining)
+                        cache.set(key, restamped, remaining)
+                        local_copies.put(key, restamped, copy_id)
                     return self.hit(status, headers, content)
             # Read before rendering: a change that lands while the page renders moves the
             # site's version on, and the page is then not stored (see store).
@@ -176,7 +247,7 @@ class PublicPageCacheMiddleware:
         if response.status_code in (200, 404) and self.storable(request, response):
             public_cache_headers(response)
             try:
-                self.store(key, site_before, response)
+                self.store(key, copy_key, site_before, response)
             except Exception as exc:  # noqa: BLE001
                 cache_unavailable("page not stored", exc)
             response["X-Cache"] = "miss"
@@ -191,7 +262,7 @@ class PublicPageCacheMiddleware:
         return response
 
     @staticmethod
-    def store(key, site_before, response):
+    def store(key, copy_key, site_before, response):
         # An article's page says what it shows (views.article_detail); any other page shows
         # the site as a whole.
         names = getattr(response, "cache_dependencies", None) or [versions.SITE]
@@ -214,7 +285,9 @@ class PublicPageCacheMiddleware:
         shown = {name: now[name] for name in names}
         content = response.content
         entry = (time.time() + timeout, response.status_code, headers, content, shown, site_before)
-        cache.set(key, entry, timeout)
+        copy_id = secrets.token_hex(8)
+        cache.set_many({key: entry, copy_key: copy_id}, timeout)
+        local_copies.put(key, entry, copy_id)
 
     @staticmethod
     def storable(request, response):

@@ -19,7 +19,6 @@ from taggit.models import Tag
 from .models import Article, Author, Section
 from .sitemaps import absolute_url, public_cache, with_published_work
 
-FEED_LENGTH = 50
 # A rendition's name carries a hash of its source image, so its size is read once a day at most.
 RENDITION_SIZE_SECONDS = 24 * 60 * 60
 
@@ -128,7 +127,7 @@ class LatestRssFeed(Feed):
 
     def items(self, obj):
         articles = Article.objects.published().with_page_related().filter(**self.filters(obj))
-        return articles[:FEED_LENGTH]
+        return articles[: settings.NEWSROOM_FEED_LENGTH]
 
     def headline(self, article):
         # Opinion is labelled wherever it is shown, in feeds as on the site.

@@ -244,6 +244,13 @@ NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 300)
 # How often each process asks whether a scheduled change to a live article is due (ms).
 NEWSROOM_SCHEDULE_RECHECK_MS = env_int("NEWSROOM_SCHEDULE_RECHECK_MS", 1000)
 NEWSROOM_BROWSER_CACHE_SECONDS = env_int("NEWSROOM_BROWSER_CACHE_SECONDS", 60)
+# Each process also keeps the pages it served last, up to this many bytes (0: none), so a hit
+# fetches only the site's version from the shared cache, not the page (articles.caching).
+NEWSROOM_PAGE_CACHE_LOCAL_BYTES = env_int("NEWSROOM_PAGE_CACHE_LOCAL_BYTES", 16 * 1024 * 1024)
+
+# Items per feed. Each carries its whole body and readers poll often: 20 full stories is about
+# 140 kB (50 was 350 kB on every poll); older pieces are in the archive and the sitemaps.
+NEWSROOM_FEED_LENGTH = env_int("NEWSROOM_FEED_LENGTH", 20)
 
 TAGGIT_CASE_INSENSITIVE = True
 

@@ -6,12 +6,15 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import revisions
+from articles import cache_versions, revisions
+from articles.caching import LocalCopies, page_keys
 from articles.models import Article
 from articles.workflow import apply_transition
 
@@ -252,3 +255,83 @@ def test_moving_an_article_refreshes_its_old_section_too(client, moderator):
     moving.save()
     response, _ = get(client, neighbour.get_absolute_url())
     assert response["X-Cache"] == "miss" and "Moving piece" not in response.content.decode()
+
+
+def keys_of(path):
+    return page_keys(RequestFactory().get(path))
+
+
+def test_a_hit_uses_this_process_copy_while_redis_holds_the_same_copy(client):
+    article = make_article(headline="Local story")
+    path = article.get_absolute_url()
+    page_key, copy_key = keys_of(path)
+    assert get(client, path)[0]["X-Cache"] == "miss"
+    # Redis no longer has the page, but still the copy's id and the same site version: the
+    # process's own copy is what answers, without SQL.
+    cache.delete(page_key)
+    response, queries = get(client, path)
+    assert response["X-Cache"] == "hit" and queries == 0
+    assert "Local story" in response.content.decode()
+    # Once Redis forgets that copy, so does every process.
+    cache.delete(copy_key)
+    assert get(client, path)[0]["X-Cache"] == "miss"
+
+
+def test_a_flushed_cache_is_never_answered_from_a_local_copy(client):
+    article = make_article(headline="Before the flush")
+    path = article.get_absolute_url()
+    assert get(client, path)[0]["X-Cache"] == "miss"
+    site_key = cache_versions.VERSION_KEY.format(name=cache_versions.SITE)
+    version = cache.get(site_key)
+    Article.objects.filter(pk=article.pk).update(headline="After the flush")
+    # Redis restarted empty, and the site's version happens to start at the same number.
+    cache.clear()
+    cache.set(site_key, version, None)
+    response, _ = get(client, path)
+    assert response["X-Cache"] == "miss" and "After the flush" in response.content.decode()
+
+
+def test_no_local_copy_is_served_while_redis_is_down(client, settings):
+    article = make_article(headline="Copied once")
+    path = article.get_absolute_url()
+    assert get(client, path)[0]["X-Cache"] == "miss"
+    Article.objects.filter(pk=article.pk).update(headline="Changed during the outage")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    response, _ = get(client, path)
+    assert not response.has_header("X-Cache")
+    assert "Changed during the outage" in response.content.decode()
+
+
+def entry(size):
+    return (0, 200, [], b"x" * size, {}, 1)
+
+
+def test_local_copies_keep_the_latest_pages_within_their_byte_budget(settings):
+    settings.NEWSROOM_PAGE_CACHE_LOCAL_BYTES = 4000
+    copies = LocalCopies()
+    for name in "abcd":
+        copies.put(name, entry(1000), "id")
+    assert copies.get("a") is not None  # now the most recently used
+    copies.put("e", entry(1000), "id")
+    assert [copies.get(name) is not None for name in "abcde"] == [True, False, True, True, True]
+    assert copies.size == 4000
+    copies.put("huge", entry(1001), "id")  # more than a quarter of the budget
+    assert copies.get("huge") is None and copies.size == 4000
+    copies.put("a", entry(10), "id")  # replacing an entry gives its bytes back
+    assert copies.size == 3010
+
+
+def test_local_copies_can_be_turned_off(client, settings):
+    settings.NEWSROOM_PAGE_CACHE_LOCAL_BYTES = 0
+    article = make_article()
+    path = article.get_absolute_url()
+    page_key, _ = keys_of(path)
+    assert get(client, path)[0]["X-Cache"] == "miss"
+    assert get(client, path)[0]["X-Cache"] == "hit"
+    cache.delete(page_key)
+    assert get(client, path)[0]["X-Cache"] == "miss"

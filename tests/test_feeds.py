@@ -262,9 +262,10 @@ def test_empty_section_has_an_empty_feed(client, world):
     assert feed.entries == []
 
 
-def test_feeds_list_the_latest_fifty_articles_newest_first(client, world, titi):
+def test_feeds_list_the_latest_articles_newest_first(client, world, titi, settings):
+    settings.NEWSROOM_FEED_LENGTH = 20
     now = timezone.now()
-    for age in range(51):
+    for age in range(21):
         make_article(
             headline=f"Story {age}",
             section=world,
@@ -274,7 +275,16 @@ def test_feeds_list_the_latest_fifty_articles_newest_first(client, world, titi):
         )
     for url in FEED_URLS:
         _, feed = parse(client, url)
-        assert [entry.title for entry in feed.entries] == [f"Story {age}" for age in range(50)]
+        assert [entry.title for entry in feed.entries] == [f"Story {age}" for age in range(20)]
+
+
+def test_feed_length_is_a_setting(client, world, titi, settings):
+    settings.NEWSROOM_FEED_LENGTH = 3
+    for _ in range(4):
+        make_article(section=world, authors=[titi], tags=["Mali"])
+    for url in FEED_URLS:
+        _, feed = parse(client, url)
+        assert len(feed.entries) == 3
 
 
 def test_feed_queries_do_not_grow_with_the_number_of_items(client, world, titi):
