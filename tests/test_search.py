@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article, Author
-from articles.search import MAX_QUERY_LENGTH, Search, refresh_search_vector
+from articles.search import MAX_QUERY_LENGTH, Search, loosened, refresh_search_vector
 
 from .factories import make_article, make_author, make_section
 
@@ -423,3 +423,46 @@ def test_a_word_in_thousands_of_articles_ranks_only_the_newest_matches(client, m
     monkeypatch.setattr("articles.search.MAX_RANKED", 10)
     response = search(client, q="harbour")
     assert len(found(response)) == 5 and "5 results for “harbour”" in response.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "loose"),
+    [
+        ('"harbour reopens"', "harbour reopens"),
+        ('zanzibar "harbour reopens" -votes', "zanzibar harbour reopens -votes"),
+        ('trade -"culture war"', "trade"),
+        ('trade -"culture war', "trade"),
+        ('"a b" or "c d"', "a b or c d"),
+        ("plain words", "plain words"),
+    ],
+)
+def test_loosened_queries_keep_every_match(typed, loose):
+    assert loosened(typed) == loose
+
+
+@postgresql_only
+def test_phrases_are_matched_exactly_and_excluded_phrases_too(client):
+    make_found(headline="Culture war in the harbour", standfirst="Trade")
+    make_found(headline="The war on trade culture", standfirst="harbour")
+    assert found(search(client, q='"culture war"')) == ["Culture war in the harbour"]
+    assert found(search(client, q='harbour -"culture war"')) == ["The war on trade culture"]
+    assert sorted(found(search(client, q='"war on trade" or "culture war"'))) == [
+        "Culture war in the harbour",
+        "The war on trade culture",
+    ]
+
+
+@postgresql_only
+def test_a_phrase_is_looked_for_among_the_newest_articles_with_its_words(client, monkeypatch):
+    monkeypatch.setattr("articles.search.PHRASE_CANDIDATES", 3)
+    now = timezone.now()
+    make_found(headline="Harbour reopens", published_at=now - timedelta(days=10))
+    for day in (1, 2, 3):
+        make_found(
+            headline=f"Day {day}: the reopens of the harbour",
+            published_at=now - timedelta(days=day),
+        )
+    # Three newer pieces have both words, apart: the old phrase match is past the candidates.
+    assert found(search(client, q='"harbour reopens"')) == []
+    monkeypatch.setattr("articles.search.PHRASE_CANDIDATES", 4)
+    assert found(search(client, q='"harbour reopens"')) == ["Harbour reopens"]
