@@ -37,19 +37,13 @@ from django.views.generic import ListView
 
 from .models import Article, Author, Byline, TaggedArticle
 from .models.content import LIST_SKIPS
+from .search_newest import newest_matches, search_configs
 
 MAX_QUERY_LENGTH = 200
 # A word in a tenth of a big archive matches thousands of articles; ranking each costs a read
 # of its whole search vector. Only the newest this many matches are ranked (and counted): a
 # reader never pages that far, and on a news site the newest are the likeliest wanted.
 MAX_RANKED = 200
-# A quoted phrase needs each candidate's word positions, which only its stored vector holds (no
-# index does): checking every article that has all the words read thousands of vectors at
-# 100,000 articles. The phrase is looked for among the newest this many articles that contain
-# all its words (the index finds those without reading a vector).
-PHRASE_CANDIDATES = 1000
-# In websearch syntax, -"a b" excludes a phrase.
-NEGATED_PHRASE = re.compile(r'-"[^"]*(?:"|$)')
 # Snippets are picked from the start of the body: marking a whole long article is most of
 # what a results page costs in the database.
 SNIPPET_SOURCE_CHARS = 2500
@@ -209,37 +203,15 @@ def ranked_matches(articles, text):
     """The newest MAX_RANKED matches, best first, with their passages marked.
 
     Each article is matched, ranked and marked with the words parsed in its own language, so
-    stemming and "-word" agree with how it was indexed. Each language is its own branch of a
-    UNION: one GIN lookup each, checked against a plain column, so no vector is read just to
-    find out whether it matches.
+    stemming and "-word" agree with how it was indexed. Which matches are the newest is
+    articles.search_newest's business.
     """
-    # Article languages are the site's LANGUAGES (the field's choices): one branch each.
-    configs = {code: SEARCH_CONFIGS.get(code, FALLBACK_CONFIG) for code, _ in settings.LANGUAGES}
-
-    def parsed(words):
-        return {
-            code: SearchQuery(words, config=config, search_type="websearch")
-            for code, config in configs.items()
-        }
-
-    def newest_matching(candidates, queries, limit):
-        branches = [
-            candidates.filter(language=code, search_vector=query)
-            .order_by("-published_at", "-pk")
-            .values_list("pk", "published_at")[:limit]
-            for code, query in queries.items()
-        ]
-        union = branches[0].union(*branches[1:], all=True).order_by("-published_at", "-pk")
-        return [pk for pk, _ in union[:limit]]
-
-    queries = parsed(text)
-    candidates = articles
-    loose = loosened(text)
-    if '"' in text and loose:
-        candidates = articles.filter(
-            pk__in=newest_matching(articles, parsed(loose), PHRASE_CANDIDATES)
-        )
-    newest = newest_matching(candidates, queries, MAX_RANKED)
+    configs = search_configs()
+    queries = {
+        code: SearchQuery(text, config=config, search_type="websearch")
+        for code, config in configs.items()
+    }
+    newest = newest_matches(articles, text, MAX_RANKED)
 
     def per_language(expression_for, output_field):
         whens = [
@@ -280,12 +252,6 @@ def ranked_matches(articles, text):
         )
         .order_by("-rank", "-published_at", "-pk")
     )
-
-
-def loosened(text):
-    """`text` with its phrases as plain words and its excluded phrases dropped: it matches every
-    article `text` matches (and more), and the index alone answers it."""
-    return " ".join(NEGATED_PHRASE.sub(" ", text).replace('"', " ").split())
 
 
 def fallback_terms(text):

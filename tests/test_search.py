@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article, Author
-from articles.search import MAX_QUERY_LENGTH, Search, loosened, refresh_search_vector
+from articles.search import MAX_QUERY_LENGTH, Search, refresh_search_vector
+from articles.search_newest import loosened
 
 from .factories import make_article, make_author, make_section
 
@@ -454,7 +455,7 @@ def test_phrases_are_matched_exactly_and_excluded_phrases_too(client):
 
 @postgresql_only
 def test_a_phrase_is_looked_for_among_the_newest_articles_with_its_words(client, monkeypatch):
-    monkeypatch.setattr("articles.search.PHRASE_CANDIDATES", 3)
+    monkeypatch.setattr("articles.search_newest.PHRASE_CANDIDATES", 3)
     now = timezone.now()
     make_found(headline="Harbour reopens", published_at=now - timedelta(days=10))
     for day in (1, 2, 3):
@@ -464,5 +465,5 @@ def test_a_phrase_is_looked_for_among_the_newest_articles_with_its_words(client,
         )
     # Three newer pieces have both words, apart: the old phrase match is past the candidates.
     assert found(search(client, q='"harbour reopens"')) == []
-    monkeypatch.setattr("articles.search.PHRASE_CANDIDATES", 4)
+    monkeypatch.setattr("articles.search_newest.PHRASE_CANDIDATES", 4)
     assert found(search(client, q='"harbour reopens"')) == ["Harbour reopens"]
