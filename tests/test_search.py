@@ -467,3 +467,22 @@ def test_a_phrase_is_looked_for_among_the_newest_articles_with_its_words(client,
     assert found(search(client, q='"harbour reopens"')) == []
     monkeypatch.setattr("articles.search_newest.PHRASE_CANDIDATES", 4)
     assert found(search(client, q='"harbour reopens"')) == ["Harbour reopens"]
+
+
+@postgresql_only
+@pytest.mark.parametrize("window", [1, 3, 100])
+def test_the_newest_matches_are_the_same_whichever_way_they_are_found(client, monkeypatch, window):
+    # A small window makes the walk fall short and the index answer; a large one lets the walk
+    # find them all. Readers must not be able to tell.
+    monkeypatch.setattr("articles.search_newest.WALK_WINDOW", window)
+    monkeypatch.setattr("articles.search.MAX_RANKED", 3)
+    now = timezone.now()
+    for day in range(1, 9):
+        matching = day % 2 == 0
+        make_found(
+            headline=f"Day {day} {'harbour' if matching else 'market'}",
+            published_at=now - timedelta(days=day),
+        )
+    make_found(headline="Harbour en français", language="fr", published_at=now)
+    response = search(client, q="harbour")
+    assert sorted(found(response)) == ["Day 2 harbour", "Day 4 harbour", "Harbour en français"]
