@@ -6,7 +6,7 @@ from taggit.models import Tag
 
 from . import cache_versions, structured_data
 from .context_processors import nav_sections
-from .models import Article, Author, Section, SlugRedirect
+from .models import Article, Author, SlugRedirect
 from .pagination import PublicListPaginator
 from .related import read_next
 
@@ -81,7 +81,11 @@ class SectionView(PublishedListView):
     template_name = "articles/section.html"
 
     def get(self, request, *args, **kwargs):
-        self.section = get_object_or_404(Section, slug=kwargs["slug"])
+        # The menu lists every section and the page draws it anyway: no query of its own.
+        found = [section for section in nav_sections(request) if section.slug == kwargs["slug"]]
+        if not found:
+            raise Http404("No such section.")
+        self.section = found[0]
         return super().get(request, *args, **kwargs)
 
     def get_filters(self):
