@@ -10,8 +10,10 @@ No cached page outlives the next scheduled publication (of an article or of a ch
 so scheduled pieces appear on time without a cron job.
 """
 
+import gzip
 import hashlib
 import logging
+import re
 import secrets
 import threading
 import time
@@ -30,12 +32,17 @@ from django.utils.translation import get_language_from_request
 from . import cache_versions as versions
 
 NEXT_EVENT_KEY = "newsroom:next-publication:{site_version}"
-PAGE_KEY = "newsroom:page:{digest}"
+# v2: entries carry a compressed copy of the page.
+PAGE_KEY = "newsroom:page:v2:{digest}"
 # Names one stored copy of a page, so a process's local copy (LocalCopies) is served only while
 # the shared cache still holds that very copy: after a flush or a restart of the cache server it
 # is gone, even if the site's version happens to start again at the number the copy recorded.
 COPY_KEY = "newsroom:copy:{digest}"
 NO_EVENT = "none"
+# Pages are compressed once, when stored, and sent so to every client that accepts it (browsers,
+# feed readers and crawlers all do): a cached feed is 140 kB, 20 kB compressed.
+GZIP_MIN_BYTES = 1024
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # Paths that are never cached here: the desk, files, previews, and the language switch.
 UNCACHED_PREFIXES = ("/admin/", "/static/", "/media/", "/preview/", "/i18n/", "/healthz")
 
@@ -139,7 +146,12 @@ def public_cache_headers(response):
         max_age=settings.NEWSROOM_BROWSER_CACHE_SECONDS,
         s_maxage=settings.NEWSROOM_BROWSER_CACHE_SECONDS,
     )
-    patch_vary_headers(response, ["Accept-Language", "Cookie"])
+    # Accept-Encoding: a hit may be sent compressed (see PublicPageCacheMiddleware.hit).
+    patch_vary_headers(response, ["Accept-Language", "Cookie", "Accept-Encoding"])
+
+
+def entry_bytes(entry):
+    return len(entry[3]) + len(entry[6] or b"")
 
 
 class LocalCopies:
@@ -167,7 +179,7 @@ class LocalCopies:
 
     def put(self, key, entry, copy_id):
         budget = settings.NEWSROOM_PAGE_CACHE_LOCAL_BYTES
-        size = len(entry[3])
+        size = entry_bytes(entry)
         # One page may not take more than a quarter of the budget, so a few huge ones cannot
         # push out everything else.
         if copy_id is None or size * 4 > budget:
@@ -175,12 +187,12 @@ class LocalCopies:
         with self.lock:
             old = self.entries.pop(key, None)
             if old is not None:
-                self.size -= len(old[0][3])
+                self.size -= entry_bytes(old[0])
             self.entries[key] = (entry, copy_id)
             self.size += size
             while self.size > budget:
                 _, (dropped, _) = self.entries.popitem(last=False)
-                self.size -= len(dropped[3])
+                self.size -= entry_bytes(dropped)
 
     def clear(self):
         with self.lock:
@@ -209,14 +221,14 @@ class PublicPageCacheMiddleware:
             site_key = versions.VERSION_KEY.format(name=versions.SITE)
             local = local_copies.get(key)
             if local is not None:
-                (expires, *_, site_then), copy_id = local
+                (expires, *_, site_then, _), copy_id = local
                 found = cache.get_many([site_key, copy_key])  # small values: no page
                 if (
                     found.get(copy_key) == copy_id
                     and found.get(site_key) == site_then
                     and expires > time.time()
                 ):
-                    return self.hit(*local[0][1:4])
+                    return self.hit(request, local[0])
             found = cache.get_many([key, site_key, copy_key])  # one round trip for most hits
             stored, site_now = found.get(key), found.get(site_key)
             copy_id = found.get(copy_key)
@@ -224,19 +236,19 @@ class PublicPageCacheMiddleware:
                 site_now = versions.current([versions.SITE])[versions.SITE]
             # The expiry is kept in the entry too, so it holds whatever the cache server's clock.
             if stored is not None and stored[0] > time.time():
-                expires, status, headers, content, shown, site_then = stored
+                expires, status, headers, content, shown, site_then, compressed = stored
                 # Every change moves the site's version on: while it holds, nothing changed.
                 if site_then == site_now:
                     local_copies.put(key, stored, copy_id)
-                    return self.hit(status, headers, content)
+                    return self.hit(request, stored)
                 if versions.SITE not in shown and versions.current(shown) == shown:
                     # Something changed, but nothing this page shows: keep it, stamped anew.
                     remaining = int(expires - time.time())
-                    restamped = (*stored[:5], site_now)
+                    restamped = (*stored[:5], site_now, compressed)
                     if remaining > 0:
                         cache.set(key, restamped, remaining)
                         local_copies.put(key, restamped, copy_id)
-                    return self.hit(status, headers, content)
+                    return self.hit(request, stored)
             # Read before rendering: a change that lands while the page renders moves the
             # site's version on, and the page is then not stored (see store).
             site_before = site_now
@@ -254,10 +266,22 @@ class PublicPageCacheMiddleware:
         return response
 
     @staticmethod
-    def hit(status, headers, content):
-        response = HttpResponse(content, status=status)
+    def hit(request, entry):
+        _, status, headers, content, _, _, compressed = entry
+        gzipped = compressed is not None and ACCEPTS_GZIP.search(
+            request.META.get("HTTP_ACCEPT_ENCODING", "")
+        )
+        response = HttpResponse(compressed if gzipped else content, status=status)
         for name, value in headers:
             response[name] = value
+        if gzipped:
+            response["Content-Encoding"] = "gzip"
+            # As Django's GZipMiddleware does: the compressed bytes are not the same
+            # representation, so a strong validator becomes a weak one.
+            etag = response.get("ETag", "")
+            if etag and not etag.startswith("W/"):
+                response["ETag"] = f"W/{etag}"
+        response["Content-Length"] = str(len(response.content))
         response["X-Cache"] = "hit"
         return response
 
@@ -284,7 +308,20 @@ class PublicPageCacheMiddleware:
         ]
         shown = {name: now[name] for name in names}
         content = response.content
-        entry = (time.time() + timeout, response.status_code, headers, content, shown, site_before)
+        compressed = (
+            gzip.compress(content, compresslevel=6, mtime=0)
+            if len(content) >= GZIP_MIN_BYTES and not response.has_header("Content-Encoding")
+            else None
+        )
+        entry = (
+            time.time() + timeout,
+            response.status_code,
+            headers,
+            content,
+            shown,
+            site_before,
+            compressed,
+        )
         copy_id = secrets.token_hex(8)
         cache.set_many({key: entry, copy_key: copy_id}, timeout)
         local_copies.put(key, entry, copy_id)

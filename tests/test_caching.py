@@ -1,5 +1,6 @@
 """The public page cache, on real Redis: hits, validators, exact invalidation, staff, schedules."""
 
+import gzip
 import uuid
 from datetime import timedelta
 
@@ -307,8 +308,8 @@ def test_no_local_copy_is_served_while_redis_is_down(client, settings):
     assert "Changed during the outage" in response.content.decode()
 
 
-def entry(size):
-    return (0, 200, [], b"x" * size, {}, 1)
+def entry(size, compressed=None):
+    return (0, 200, [], b"x" * size, {}, 1, compressed)
 
 
 def test_local_copies_keep_the_latest_pages_within_their_byte_budget(settings):
@@ -324,6 +325,8 @@ def test_local_copies_keep_the_latest_pages_within_their_byte_budget(settings):
     assert copies.get("huge") is None and copies.size == 4000
     copies.put("a", entry(10), "id")  # replacing an entry gives its bytes back
     assert copies.size == 3010
+    copies.put("a", entry(10, compressed=b"z" * 5), "id")  # the compressed copy counts too
+    assert copies.size == 3015
 
 
 def test_local_copies_can_be_turned_off(client, settings):
@@ -335,3 +338,31 @@ def test_local_copies_can_be_turned_off(client, settings):
     assert get(client, path)[0]["X-Cache"] == "hit"
     cache.delete(page_key)
     assert get(client, path)[0]["X-Cache"] == "miss"
+
+
+def test_hits_are_sent_compressed_to_clients_that_accept_it(client):
+    article = make_article(headline="Compressed story", body="<p>" + "Words. " * 400 + "</p>")
+    path = article.get_absolute_url()
+    first, _ = get(client, path, HTTP_ACCEPT_ENCODING="gzip, deflate")
+    assert first["X-Cache"] == "miss" and not first.has_header("Content-Encoding")
+    assert "Accept-Encoding" in first["Vary"]
+    packed, queries = get(client, path, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert packed["X-Cache"] == "hit" and queries == 0
+    assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
+    assert gzip.decompress(packed.content) == first.content
+    assert int(packed["Content-Length"]) == len(packed.content) < len(first.content) / 2
+    # The compressed bytes are another representation: a weak validator, still good for 304.
+    assert packed["ETag"] == f"W/{first['ETag']}"
+    again, _ = get(client, path, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=packed["ETag"])
+    assert again.status_code == 304
+    plain, _ = get(client, path)
+    assert plain["X-Cache"] == "hit" and not plain.has_header("Content-Encoding")
+    assert plain.content == first.content and plain["ETag"] == first["ETag"]
+
+
+def test_small_pages_are_not_compressed(client):
+    response, _ = get(client, "/robots.txt", HTTP_ACCEPT_ENCODING="gzip")
+    again, _ = get(client, "/robots.txt", HTTP_ACCEPT_ENCODING="gzip")
+    assert again["X-Cache"] == "hit"
+    assert len(again.content) < 1024 and not again.has_header("Content-Encoding")
+    assert again.content == response.content

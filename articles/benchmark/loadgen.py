@@ -15,6 +15,9 @@ from dataclasses import asdict, dataclass, field
 from .server import HOST
 
 REQUEST_TIMEOUT = 10
+# What browsers, feed readers and crawlers all send: cached pages go out compressed to them
+# (articles.caching). Pages rendered afresh are not compressed here (a proxy's job).
+ACCEPT_ENCODING = "gzip"
 
 
 @dataclass
@@ -104,6 +107,8 @@ def run_wrk(port, path, *, connections, seconds):
         f"-c{connections}",
         f"-d{max(1, round(seconds))}s",
         "--latency",
+        "--header",
+        f"Accept-Encoding: {ACCEPT_ENCODING}",
         "--timeout",
         f"{REQUEST_TIMEOUT}s",
         f"http://{HOST}:{port}{path}",
@@ -150,7 +155,7 @@ def run_python(port, paths, *, connections, seconds=None, total=None, max_second
                 path = paths[number % len(paths)]
                 began = time.perf_counter()
                 try:
-                    conn.request("GET", path)
+                    conn.request("GET", path, headers={"Accept-Encoding": ACCEPT_ENCODING})
                     response = conn.getresponse()
                     response.read()
                 except (OSError, http.client.HTTPException):

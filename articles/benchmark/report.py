@@ -376,7 +376,8 @@ def render(results):
         "DEBUG off, `CONN_MAX_AGE=600`, WhiteNoise, access log off, loopback only |",
         f"| warm mode's cache | {results['cache']} |",
         f"| load generator | {results['load_generator']}, {options['connections']} connections, "
-        f"{number(options['seconds'], 0)} s per page per mode, after a warm-up |",
+        f"{number(options['seconds'], 0)} s per page per mode, after a warm-up; every request "
+        "says `Accept-Encoding: gzip`, as browsers and feed readers do |",
         "",
         "## Results",
         "",
@@ -522,6 +523,11 @@ def method_notes(results):
         "The trivial view is `/robots.txt`: a tiny template view behind the whole middleware "
         "stack (including the scheduled-publication check, one indexed query). It is the "
         "ceiling the warm pages are compared with, in its uncached (cold) measurement.",
+        "Every request carries `Accept-Encoding: gzip`, as browsers, feed readers and crawlers "
+        "do. A cached page was compressed once when stored and goes out compressed; a page "
+        "rendered afresh (cold) goes out uncompressed, as it leaves Django (compressing it is "
+        "a proxy's job). The Wagtail peer's requests carry no such header; its pages are not "
+        "cached, and ours are not compressed when cold, so the cold comparison is like for like.",
         "The load generator runs on the same 2-core machine as the server and the database, so "
         "it takes CPU from them; absolute numbers are lower than on a separate client machine, "
         "ratios measured in one run are what hold.",
