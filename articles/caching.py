@@ -194,11 +194,6 @@ class LocalCopies:
                 _, (dropped, _) = self.entries.popitem(last=False)
                 self.size -= entry_bytes(dropped)
 
-    def clear(self):
-        with self.lock:
-            self.entries.clear()
-            self.size = 0
-
 
 local_copies = LocalCopies()
 
