@@ -16,8 +16,10 @@ pytestmark = pytest.mark.django_db
 PUBLISHED = datetime(2026, 3, 4, 9, 30, tzinfo=UTC)
 
 
-def render(source, **context):
-    return Template("{% load stories %}" + source).render(Context(context))
+def render(source, language="en", **context):
+    # An earlier test's request may have left another language active in this thread.
+    with translation.override(language):
+        return Template("{% load stories %}" + source).render(Context(context))
 
 
 @pytest.fixture
@@ -102,7 +104,6 @@ def test_byline_joins_names(names, expected):
 
 
 def test_byline_and_kicker_in_french(opinion):
-    with translation.override("fr"):
-        html = render("{% byline article.bylines.all %}{% kicker article %}", article=opinion)
+    html = render("{% byline article.bylines.all %}{% kicker article %}", "fr", article=opinion)
     assert html.startswith('<span class="byline">Par <a href="/authors/titi-keita/"')
     assert "</a> et <a" in html and ">Opinion</span>" in html
