@@ -71,13 +71,15 @@ def newest_matches(articles, text, limit):
             ).values_list("pk", "published_at")
             sql, loose_params = compiled(candidates)
             ctes.append(f"loose_{n} (id, published_at) AS MATERIALIZED ({sql})")
+            # The phrase is checked candidate by candidate (a subquery per row, which the
+            # planner cannot turn into a scan of the whole table testing every vector).
             ctes.append(
                 f"every_{n} (id, published_at) AS MATERIALIZED ("
                 "SELECT newest.id, newest.published_at FROM ("
                 f"SELECT id, published_at FROM loose_{n} "
                 f"ORDER BY published_at DESC, id DESC LIMIT {PHRASE_CANDIDATES}) newest "
-                "JOIN articles_article ON articles_article.id = newest.id "
-                "WHERE articles_article.search_vector @@ websearch_to_tsquery(%s::regconfig, %s))"
+                "WHERE (SELECT checked.search_vector @@ websearch_to_tsquery(%s::regconfig, %s) "
+                "FROM articles_article checked WHERE checked.id = newest.id))"
             )
             params += [*loose_params, config, text]
         else:

@@ -102,7 +102,11 @@ class BenchDatabase:
     def server_version(self):
         if self.vendor == "postgresql":
             with self._pg_connect(self.name) as conn:
-                return "PostgreSQL " + conn.execute("SHOW server_version").fetchone()[0]
+                version = conn.execute("SHOW server_version").fetchone()[0]
+                # How much of the table stays in PostgreSQL's own memory: at 100,000 articles
+                # the figures for first-time queries depend on it.
+                buffers = conn.execute("SHOW shared_buffers").fetchone()[0]
+                return f"PostgreSQL {version} (shared_buffers {buffers})"
         return "SQLite " + sqlite3.sqlite_version
 
 
