@@ -19,6 +19,7 @@ import threading
 import time
 from collections import OrderedDict
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -150,8 +151,24 @@ def public_cache_headers(response):
     patch_vary_headers(response, ["Accept-Language", "Cookie", "Accept-Encoding"])
 
 
-def entry_bytes(entry):
-    return len(entry[3]) + len(entry[6] or b"")
+class PageEntry(NamedTuple):
+    """A cached page, as stored in the shared cache (and in LocalCopies)."""
+
+    # Kept in the entry, so it holds whatever the cache server's clock says.
+    expires: float
+    status: int
+    headers: list
+    content: bytes
+    # {version name: version} of what the page shows (articles.cache_versions).
+    shown: dict
+    # The site's version when the page was stored, or last found still true.
+    site_version: int
+    # The content gzipped once, or None for a page too small to gain from it.
+    compressed: bytes | None
+
+    @property
+    def size(self):
+        return len(self.content) + len(self.compressed or b"")
 
 
 class LocalCopies:
@@ -179,7 +196,7 @@ class LocalCopies:
 
     def put(self, key, entry, copy_id):
         budget = settings.NEWSROOM_PAGE_CACHE_LOCAL_BYTES
-        size = entry_bytes(entry)
+        size = entry.size
         # One page may not take more than a quarter of the budget, so a few huge ones cannot
         # push out everything else.
         if copy_id is None or size * 4 > budget:
@@ -187,12 +204,12 @@ class LocalCopies:
         with self.lock:
             old = self.entries.pop(key, None)
             if old is not None:
-                self.size -= entry_bytes(old[0])
+                self.size -= old[0].size
             self.entries[key] = (entry, copy_id)
             self.size += size
             while self.size > budget:
                 _, (dropped, _) = self.entries.popitem(last=False)
-                self.size -= entry_bytes(dropped)
+                self.size -= dropped.size
 
 
 local_copies = LocalCopies()
@@ -216,30 +233,29 @@ class PublicPageCacheMiddleware:
             site_key = versions.VERSION_KEY.format(name=versions.SITE)
             local = local_copies.get(key)
             if local is not None:
-                (expires, *_, site_then, _), copy_id = local
+                entry, copy_id = local
                 found = cache.get_many([site_key, copy_key])  # small values: no page
                 if (
                     found.get(copy_key) == copy_id
-                    and found.get(site_key) == site_then
-                    and expires > time.time()
+                    and found.get(site_key) == entry.site_version
+                    and entry.expires > time.time()
                 ):
-                    return self.hit(request, local[0])
+                    return self.hit(request, entry)
             found = cache.get_many([key, site_key, copy_key])  # one round trip for most hits
             stored, site_now = found.get(key), found.get(site_key)
             copy_id = found.get(copy_key)
             if site_now is None:
                 site_now = versions.current([versions.SITE])[versions.SITE]
-            # The expiry is kept in the entry too, so it holds whatever the cache server's clock.
-            if stored is not None and stored[0] > time.time():
-                expires, status, headers, content, shown, site_then, compressed = stored
+            if stored is not None and stored.expires > time.time():
                 # Every change moves the site's version on: while it holds, nothing changed.
-                if site_then == site_now:
+                if stored.site_version == site_now:
                     local_copies.put(key, stored, copy_id)
                     return self.hit(request, stored)
+                shown = stored.shown
                 if versions.SITE not in shown and versions.current(shown) == shown:
                     # Something changed, but nothing this page shows: keep it, stamped anew.
-                    remaining = int(expires - time.time())
-                    restamped = (*stored[:5], site_now, compressed)
+                    remaining = int(stored.expires - time.time())
+                    restamped = stored._replace(site_version=site_now)
                     if remaining > 0:
                         cache.set(key, restamped, remaining)
                         local_copies.put(key, restamped, copy_id)
@@ -262,12 +278,11 @@ class PublicPageCacheMiddleware:
 
     @staticmethod
     def hit(request, entry):
-        _, status, headers, content, _, _, compressed = entry
-        gzipped = compressed is not None and ACCEPTS_GZIP.search(
+        gzipped = entry.compressed is not None and ACCEPTS_GZIP.search(
             request.META.get("HTTP_ACCEPT_ENCODING", "")
         )
-        response = HttpResponse(compressed if gzipped else content, status=status)
-        for name, value in headers:
+        response = HttpResponse(entry.compressed if gzipped else entry.content, status=entry.status)
+        for name, value in entry.headers:
             response[name] = value
         if gzipped:
             response["Content-Encoding"] = "gzip"
@@ -308,14 +323,14 @@ class PublicPageCacheMiddleware:
             if len(content) >= GZIP_MIN_BYTES and not response.has_header("Content-Encoding")
             else None
         )
-        entry = (
-            time.time() + timeout,
-            response.status_code,
-            headers,
-            content,
-            shown,
-            site_before,
-            compressed,
+        entry = PageEntry(
+            expires=time.time() + timeout,
+            status=response.status_code,
+            headers=headers,
+            content=content,
+            shown=shown,
+            site_version=site_before,
+            compressed=compressed,
         )
         copy_id = secrets.token_hex(8)
         cache.set_many({key: entry, copy_key: copy_id}, timeout)

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import cache_versions, revisions
-from articles.caching import LocalCopies, page_keys
+from articles.caching import LocalCopies, PageEntry, page_keys
 from articles.models import Article
 from articles.workflow import apply_transition
 
@@ -309,7 +309,7 @@ def test_no_local_copy_is_served_while_redis_is_down(client, settings):
 
 
 def entry(size, compressed=None):
-    return (0, 200, [], b"x" * size, {}, 1, compressed)
+    return PageEntry(0, 200, [], b"x" * size, {}, 1, compressed)
 
 
 def test_local_copies_keep_the_latest_pages_within_their_byte_budget(settings):
