@@ -20,7 +20,7 @@ from .models import Article, Section
 RELATED_COUNT = 4
 MORE_FROM_AUTHOR_COUNT = 3
 TAG_CANDIDATES = 100
-# What a story link shows (templates/includes/story_link.html).
+# What a story link shows (the story_link tag, articles/templatetags/stories.py).
 LINK_FIELDS = ["id", "headline", "slug", "section_id", "genre", "language", "published_at"]
 LINK_COLUMNS = ", ".join(
     f"articles_article.{Article._meta.get_field(name).column}" for name in LINK_FIELDS
@@ -136,17 +136,17 @@ def read_next(
             if section is not None:
                 SECTION_FIELD.set_cached_value(piece, section)
             articles[piece.pk] = piece
-    rows = [(p.picked_kind, p.picked_author, p.pk, p.picked_n) for p in found]
     # The same article can come from the section and the tag branch, with the same tag count.
-    shared_tags = {article_id: n for kind, _, article_id, n in rows if kind != "author"}
+    shared_tags = {p.pk: p.picked_n for p in found if p.picked_kind != "author"}
     best_first = sorted(
         shared_tags,
         key=lambda pk: (-shared_tags[pk], -articles[pk].published_at.timestamp(), -pk),
     )
     by_author = defaultdict(list)
-    for kind, author_id, article_id, _ in sorted(rows, key=lambda row: row[3]):
-        if kind == "author":
-            by_author[author_id].append(articles[article_id])
+    # An author's pieces come numbered newest first (picked_n).
+    for piece in sorted(found, key=lambda p: p.picked_n):
+        if piece.picked_kind == "author":
+            by_author[piece.picked_author].append(articles[piece.pk])
     return ReadNext(
         related=[articles[pk] for pk in best_first[:related]],
         more_from_authors=[

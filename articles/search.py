@@ -37,7 +37,7 @@ from django.views.generic import ListView
 
 from .models import Article, Author, Byline, TaggedArticle
 from .models.content import LIST_SKIPS
-from .search_newest import newest_matches, search_configs
+from .search_newest import newest_matches
 
 MAX_QUERY_LENGTH = 200
 # A word in a tenth of a big archive matches thousands of articles; ranking each costs a read
@@ -123,6 +123,11 @@ class Search:
 
 
 # The stored vector (PostgreSQL).
+
+
+def search_configs():
+    # Article languages are the site's LANGUAGES (the field's choices): one branch each.
+    return {code: SEARCH_CONFIGS.get(code, FALLBACK_CONFIG) for code, _ in settings.LANGUAGES}
 
 
 def language_config():
@@ -211,7 +216,7 @@ def ranked_matches(articles, text):
         code: SearchQuery(text, config=config, search_type="websearch")
         for code, config in configs.items()
     }
-    newest = newest_matches(articles, text, MAX_RANKED)
+    newest = newest_matches(articles, text, configs, MAX_RANKED)
 
     def per_language(expression_for, output_field):
         whens = [

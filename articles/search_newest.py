@@ -18,7 +18,6 @@ one of them (thousands, in a big archive).
 
 import re
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Subquery
@@ -35,23 +34,17 @@ def loosened(text):
     return " ".join(NEGATED_PHRASE.sub(" ", text).replace('"', " ").split())
 
 
-def search_configs():
-    from .search import FALLBACK_CONFIG, SEARCH_CONFIGS
-
-    # Article languages are the site's LANGUAGES (the field's choices): one branch each.
-    return {code: SEARCH_CONFIGS.get(code, FALLBACK_CONFIG) for code, _ in settings.LANGUAGES}
-
-
 def compiled(queryset):
     return queryset.query.sql_with_params()
 
 
-def newest_matches(articles, text, limit):
+def newest_matches(articles, text, configs, limit):
     """Ids of the newest `limit` articles of `articles` (a queryset of public articles, maybe
-    filtered) matching `text` in websearch syntax, each in its own language's configuration."""
+    filtered) matching `text` in websearch syntax, each in its language's configuration
+    (`configs`: {language code: text search configuration})."""
     loose = loosened(text) if '"' in text else ""
     ctes, branches, params = [], [], []
-    for n, (code, config) in enumerate(search_configs().items()):
+    for n, (code, config) in enumerate(configs.items()):
         query = SearchQuery(text, config=config, search_type="websearch")
         base = articles.filter(language=code).order_by()
         cutoff = base.order_by("-published_at", "-pk").values("published_at")[
