@@ -42,6 +42,7 @@ def newest_matches(articles, text, configs, limit):
     """Ids of the newest `limit` articles of `articles` (a queryset of public articles, maybe
     filtered) matching `text` in websearch syntax, each in its language's configuration
     (`configs`: {language code: text search configuration})."""
+    limit = int(limit)  # written into the SQL
     loose = loosened(text) if '"' in text else ""
     ctes, branches, params = [], [], []
     for n, (code, config) in enumerate(configs.items()):
@@ -91,7 +92,7 @@ def newest_matches(articles, text, configs, limit):
         )
     sql = (
         f"WITH {', '.join(ctes)} SELECT id FROM ({' UNION ALL '.join(branches)}) found "
-        f"ORDER BY published_at DESC, id DESC LIMIT {int(limit)}"
+        f"ORDER BY published_at DESC, id DESC LIMIT {limit}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
