@@ -117,8 +117,11 @@ def read_next(
     # The picks and what their links show, in one statement: the articles' own columns join
     # the few ids the branches chose. raw() converts them as the ORM would (dates on SQLite).
     picked = " UNION ALL ".join(branch for branch, _ in branches)
+    # The branches can only ever pick this many rows; saying so keeps the planner from
+    # expecting hundreds (it cannot see through the authors' window) and hashing every article.
+    most = related * 2 + per_author * len(author_ids)
     sql = (
-        f"WITH picked (kind, by_author, article_id, n) AS ({picked}) "
+        f"WITH picked (kind, by_author, article_id, n) AS ({picked} LIMIT {int(most)}) "
         f"SELECT {LINK_COLUMNS}, picked.kind AS picked_kind, picked.by_author AS picked_author, "
         "picked.n AS picked_n "
         "FROM picked JOIN articles_article ON articles_article.id = picked.article_id"
