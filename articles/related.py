@@ -16,15 +16,17 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from .models import Article, Section
+from .public_sql import instance, public_condition
 
 RELATED_COUNT = 4
 MORE_FROM_AUTHOR_COUNT = 3
 TAG_CANDIDATES = 100
 # What a story link shows (the story_link tag, articles/templatetags/stories.py).
-LINK_FIELDS = ["id", "headline", "slug", "section_id", "genre", "language", "published_at"]
-LINK_COLUMNS = ", ".join(
-    f"articles_article.{Article._meta.get_field(name).column}" for name in LINK_FIELDS
-)
+LINK_FIELDS = [
+    Article._meta.get_field(name)
+    for name in ["id", "headline", "slug", "section", "genre", "language", "published_at"]
+]
+LINK_COLUMNS = ", ".join(f"articles_article.{field.column}" for field in LINK_FIELDS)
 SECTION_FIELD = Article._meta.get_field("section")
 
 
@@ -33,12 +35,6 @@ class ReadNext:
     related: list = field(default_factory=list)
     # (author, [articles]) in byline order; authors with nothing else published left out.
     more_from_authors: list = field(default_factory=list)
-
-
-def public_condition(article):
-    """The WHERE clause of `published()` (minus `article`), on the table's own name."""
-    query = Article.objects.published().exclude(pk=article.pk).query
-    return query.get_compiler(connection=connection).compile(query.where)
 
 
 def placeholders(values):
@@ -60,7 +56,9 @@ def read_next(
     Each branch picks its own few candidates with its own index (tag, section and date, author),
     so the final sort only ever sees a handful of rows, however big a tag or a section grows.
     """
-    public, public_params = public_condition(article)
+    public, public_params = public_condition()
+    public = f"{public} AND articles_article.id <> %s"
+    public_params = [*public_params, article.pk]
     tag_ids = [tag.pk for tag in tags]
     author_ids = [author.pk for author in authors]
     shared = (
@@ -115,41 +113,45 @@ def read_next(
             )
         )
     # The picks and what their links show, in one statement: the articles' own columns join
-    # the few ids the branches chose. raw() converts them as the ORM would (dates on SQLite).
+    # the few ids the branches chose.
     picked = " UNION ALL ".join(branch for branch, _ in branches)
     # The branches can only ever pick this many rows; saying so keeps the planner from
     # expecting hundreds (it cannot see through the authors' window) and hashing every article.
     most = related * 2 + per_author * len(author_ids)
     sql = (
         f"WITH picked (kind, by_author, article_id, n) AS ({picked} LIMIT {int(most)}) "
-        f"SELECT {LINK_COLUMNS}, picked.kind AS picked_kind, picked.by_author AS picked_author, "
-        "picked.n AS picked_n "
+        f"SELECT {LINK_COLUMNS}, picked.kind, picked.by_author, picked.n "
         "FROM picked JOIN articles_article ON articles_article.id = picked.article_id"
     )
-    found = list(Article.objects.raw(sql, [param for _, params in branches for param in params]))
-    if not found:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [param for _, params in branches for param in params])
+        rows = cursor.fetchall()
+    if not rows:
         return ReadNext()
 
     if sections is None:
         sections = Section.objects.in_bulk()
     articles = {}
-    for piece in found:
-        if piece.pk not in articles:
+    found = []  # (kind, by_author, n, article id) per pick
+    for row in rows:
+        piece = articles.get(row[0])
+        if piece is None:
+            piece = articles[row[0]] = instance(Article, LINK_FIELDS, row[: len(LINK_FIELDS)])
             section = sections.get(piece.section_id)
             if section is not None:
                 SECTION_FIELD.set_cached_value(piece, section)
-            articles[piece.pk] = piece
+        found.append((*row[len(LINK_FIELDS) :], piece.pk))
     # The same article can come from the section and the tag branch, with the same tag count.
-    shared_tags = {p.pk: p.picked_n for p in found if p.picked_kind != "author"}
+    shared_tags = {pk: n for kind, _, n, pk in found if kind != "author"}
     best_first = sorted(
         shared_tags,
         key=lambda pk: (-shared_tags[pk], -articles[pk].published_at.timestamp(), -pk),
     )
     by_author = defaultdict(list)
-    # An author's pieces come numbered newest first (picked_n).
-    for piece in sorted(found, key=lambda p: p.picked_n):
-        if piece.picked_kind == "author":
-            by_author[piece.picked_author].append(articles[piece.pk])
+    # An author's pieces come numbered newest first (n).
+    for kind, author_id, _, pk in sorted(found, key=lambda pick: pick[2]):
+        if kind == "author":
+            by_author[author_id].append(articles[pk])
     return ReadNext(
         related=[articles[pk] for pk in best_first[:related]],
         more_from_authors=[

@@ -8,6 +8,7 @@ from . import cache_versions, structured_data
 from .context_processors import nav_sections
 from .models import Article, Author, SlugRedirect
 from .pagination import PublicListPaginator
+from .public_article import load_public_article
 from .related import read_next
 
 HOME_LATEST_COUNT = 12
@@ -23,17 +24,18 @@ def home(request):
 
 
 def article_detail(request, section, slug):
-    published = Article.objects.published().with_page_related()
-    article = published.filter(slug=slug).first()
+    sections = {section.pk: section for section in nav_sections(request)}
+    article = load_public_article(slug=slug, sections=sections)
     if article is None:
         # A link shared before the slug changed still finds the article.
-        moved = get_object_or_404(SlugRedirect.objects.select_related("article"), old_slug=slug)
-        article = get_object_or_404(published, pk=moved.article_id)
+        moved = get_object_or_404(SlugRedirect, old_slug=slug)
+        article = load_public_article(pk=moved.article_id, sections=sections)
+        if article is None:
+            raise Http404
     if article.section.slug != section or article.slug != slug:
         # The section moved or the link was mistyped: send readers to the one true URL.
         return redirect(article, permanent=True)
     authors, tags = article.ordered_authors, article.tags.all()
-    sections = {section.pk: section for section in nav_sections(request)}
     next_reads = read_next(article, tags=tags, authors=authors, sections=sections)
     response = render(
         request,

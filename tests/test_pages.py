@@ -44,6 +44,14 @@ def test_article_page_shows_headline_byline_label_and_tags(client, opinion_piece
     assert '<html lang="en">' in html
 
 
+def test_article_tags_show_in_the_order_the_desk_gave_them(client):
+    make_article(tags=["Sahel", "Mali"])  # the tags exist, in the other order
+    article = make_article(tags=["Mali", "Sahel"])
+    html = client.get(article.get_absolute_url()).text
+    assert html.index('rel="tag">Mali<') < html.index('rel="tag">Sahel<')
+    assert html.index('"article:tag" content="Mali"') < html.index('"article:tag" content="Sahel"')
+
+
 def test_opinion_label_shows_in_every_listing(client, opinion_piece):
     for path in ["/", "/opinion/", "/authors/titi-keita/", "/tags/mali/"]:
         html = client.get(path).text

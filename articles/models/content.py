@@ -150,11 +150,12 @@ LIST_SKIPS = ("body", "search_vector")
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """The one definition of public: published, and its time has come."""
+    def published(self, *, at=None):
+        """The one definition of public: published, and its time has come (by `at`, default
+        now)."""
         return self.filter(
             status=Article.Status.PUBLISHED,
-            published_at__lte=timezone.now(),
+            published_at__lte=at or timezone.now(),
             deleted_at__isnull=True,
         )
 

@@ -1,0 +1,69 @@
+"""What the hand-written queries of the busiest pages (the article page and its read-next lists)
+share: `published()` as SQL, and rows turned into model instances as the ORM would.
+
+Building a queryset and compiling it cost more than running it on those pages (2.5 ms against
+0.5 ms for the article itself), so their SQL is written out. Which articles are public is still
+`Article.objects.published()`: its WHERE clause is compiled once per process and embedded, with
+the current time put in its place on every call.
+"""
+
+import functools
+from datetime import UTC, datetime
+
+from django.db import connection
+from django.utils import timezone
+
+from .models import Article
+
+# Any fixed time would do: it marks where the current time goes in the compiled parameters.
+COMPILED_AT = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+@functools.lru_cache(maxsize=8)
+def compiled_public_condition(vendor):
+    query = Article.objects.published(at=COMPILED_AT).query
+    sql, params = query.get_compiler(connection=connection).compile(query.where)
+    return sql, tuple(params)
+
+
+def public_condition():
+    """(sql, params): the WHERE clause of `published()` on the table's own name, as of now."""
+    sql, params = compiled_public_condition(connection.vendor)
+    # Adapted as the compiler adapts them (strings on SQLite), so they compare equal.
+    marker = connection.ops.adapt_datetimefield_value(COMPILED_AT)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    return sql, [now if param == marker else param for param in params]
+
+
+def columns(model, fields=None):
+    """`table.column, …` for `fields` (default: every concrete field), quoted."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    return ", ".join(f"{table}.{quote(field.column)}" for field in fields or concrete(model))
+
+
+def concrete(model, *, leave_out=()):
+    return [field for field in model._meta.concrete_fields if field.name not in leave_out]
+
+
+@functools.lru_cache(maxsize=64)
+def converters(fields, vendor):
+    """Per column, what the ORM applies to a value read from the database (JSON text parsed,
+    SQLite's date strings made datetimes, …)."""
+    found = []
+    for position, field in enumerate(fields):
+        expression = field.get_col(field.model._meta.db_table)
+        steps = connection.ops.get_db_converters(expression) + field.get_db_converters(connection)
+        if steps:
+            found.append((position, expression, steps))
+    return tuple(found)
+
+
+def instance(model, fields, row):
+    """A model instance from a row holding `fields`' columns in order, as a queryset builds it
+    (fields left out are deferred)."""
+    values = list(row)
+    for position, expression, steps in converters(tuple(fields), connection.vendor):
+        for step in steps:
+            values[position] = step(values[position], expression, connection)
+    return model.from_db(connection.alias, [field.attname for field in fields], values)
