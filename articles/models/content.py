@@ -320,7 +320,14 @@ class Article(models.Model):
     def hero_picture(self):
         from ..renditions import picture
 
-        return picture(self.hero_renditions, self._meta.get_field("hero_image").storage)
+        # The page, its link previews and its JSON-LD each ask: work it out once per
+        # renditions value (a refresh replaces the value, so it is never stale).
+        renditions = self.hero_renditions
+        known = self.__dict__.get("_hero_picture")
+        if known is None or known[0] is not renditions:
+            storage = self._meta.get_field("hero_image").storage
+            known = self.__dict__["_hero_picture"] = (renditions, picture(renditions, storage))
+        return known[1]
 
     @property
     def page_title(self):

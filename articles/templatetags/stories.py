@@ -6,7 +6,7 @@ it) and escape every value as the templates did.
 """
 
 from django import template
-from django.template.defaultfilters import date as date_filter
+from django.utils.dates import MONTHS
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
@@ -15,11 +15,18 @@ from django.utils.translation import gettext
 register = template.Library()
 
 
-def dates(moment, shown):
-    """The `<time>` element of a card or link: an ISO datetime, and `shown` for readers."""
+def dates(moment):
+    """The `<time>` element of a card or link: an ISO datetime, and the day for readers.
+
+    The same as `|date:"c"` and `|date:"j F Y"`, written out: a list page draws forty of these,
+    and the date filter's format machinery was a tenth of its rendering."""
     local = template_localtime(moment)
     return format_html(
-        '<time datetime="{}">{}</time>', date_filter(local, "c"), date_filter(local, shown)
+        '<time datetime="{}">{} {} {}</time>',
+        local.isoformat(),
+        local.day,
+        MONTHS[local.month],
+        f"{local.year:04d}",
     )
 
 
@@ -71,7 +78,7 @@ def story_link(article):
         kicker(article),
         article.get_absolute_url(),
         article.headline,
-        dates(article.published_at, "j F Y"),
+        dates(article.published_at),
     )
 
 
@@ -99,5 +106,5 @@ def article_card(article, *, is_lead=False, heading_level=None):
         level,
         standfirst,
         byline(article.bylines.all()),
-        dates(article.published_at, "j F Y"),
+        dates(article.published_at),
     )
