@@ -26,13 +26,61 @@ def compiled_public_condition(vendor):
     return sql, tuple(params)
 
 
-def public_condition():
-    """(sql, params): the WHERE clause of `published()` on the table's own name, as of now."""
-    sql, params = compiled_public_condition(connection.vendor)
+@functools.lru_cache(maxsize=8)
+def public_condition_with_literals(vendor):
+    """The same clause with every value but the time written into the SQL (PostgreSQL): a
+    prepared statement's one plan can then use the partial indexes on public articles, which a
+    status passed as a parameter rules out."""
+    sql, params = compiled_public_condition(vendor)
+    marker = connection.ops.adapt_datetimefield_value(COMPILED_AT)
+    assert "%%" not in sql and sql.count("%s") == len(params)  # noqa: S101 (compiled by Django)
+    pieces = sql.split("%s")
+    written = [pieces[0]]
+    for param, piece in zip(params, pieces[1:], strict=True):
+        written.append("%s" if param == marker else connection.ops.compose_sql("%s", [param]))
+        written.append(piece)
+    return "".join(written)
+
+
+def public_condition(*, literals=False):
+    """(sql, params): the WHERE clause of `published()` on the table's own name, as of now.
+    With `literals` (PostgreSQL only), the time is the one parameter."""
     # Adapted as the compiler adapts them (strings on SQLite), so they compare equal.
     marker = connection.ops.adapt_datetimefield_value(COMPILED_AT)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
+    if literals:
+        return public_condition_with_literals(connection.vendor), [now]
+    sql, params = compiled_public_condition(connection.vendor)
     return sql, [now if param == marker else param for param in params]
+
+
+def prepares_statements():
+    """Whether this database plans a statement once per connection (`fetch_all(prepare=True)`):
+    PostgreSQL, unless the settings turned prepared statements off (behind PgBouncer's
+    transaction pooling before 1.21, for instance)."""
+    return (
+        connection.vendor == "postgresql"
+        and connection.settings_dict["OPTIONS"].get("prepare_threshold") is not None
+    )
+
+
+def fetch_all(sql, params, *, prepare=False):
+    """Every row of `sql`. With `prepare` where `prepares_statements()`, PostgreSQL plans it
+    once per connection instead of on every run: for read-next, planning took longer than
+    running (1.2 ms of 2.8 ms at 10,000 articles).
+
+    Django's cursors bind parameters in Python, which cannot prepare; this one binds them on
+    the server. It is wrapped as Django wraps its own, so errors, query logging and the test
+    suite's query counts see it like any other query."""
+    with connection.cursor() as cursor:
+        if prepare and prepares_statements():
+            import psycopg
+
+            with connection._prepare_cursor(psycopg.Cursor(connection.connection)) as binding:
+                binding.execute(sql, params)
+                return binding.fetchall()
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def columns(model, fields=None):

@@ -13,10 +13,8 @@ readers hit most.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import connection
-
 from .models import Article, Section
-from .public_sql import instance, public_condition
+from .public_sql import fetch_all, instance, prepares_statements, public_condition
 
 RELATED_COUNT = 4
 MORE_FROM_AUTHOR_COUNT = 3
@@ -56,7 +54,10 @@ def read_next(
     Each branch picks its own few candidates with its own index (tag, section and date, author),
     so the final sort only ever sees a handful of rows, however big a tag or a section grows.
     """
-    public, public_params = public_condition()
+    # Planned once per connection where the database can (see fetch_all): the statement's
+    # shape is fixed, only its values change from page to page.
+    prepare = prepares_statements()
+    public, public_params = public_condition(literals=prepare)
     public = f"{public} AND articles_article.id <> %s"
     public_params = [*public_params, article.pk]
     tag_ids = [tag.pk for tag in tags]
@@ -123,9 +124,7 @@ def read_next(
         f"SELECT {LINK_COLUMNS}, picked.kind, picked.by_author, picked.n "
         "FROM picked JOIN articles_article ON articles_article.id = picked.article_id"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [param for _, params in branches for param in params])
-        rows = cursor.fetchall()
+    rows = fetch_all(sql, [param for _, params in branches for param in params], prepare=prepare)
     if not rows:
         return ReadNext()
 

@@ -198,9 +198,11 @@ def test_article_page_queries_stay_constant_with_three_bylines_and_five_tags(
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner estimates")
-def test_the_planner_expects_only_the_few_pieces_read_next_can_pick():
+def test_the_planner_expects_only_the_few_pieces_read_next_can_pick(monkeypatch):
     """An author with many pieces once made PostgreSQL expect hundreds of picks and read every
     article to join them (6 ms at 10,000 articles, growing with the archive)."""
+    # Unprepared, so the query log holds the statement with its values, ready to EXPLAIN.
+    monkeypatch.setattr("articles.related.prepares_statements", lambda: False)
     authors = [make_author(), make_author()]
     for _ in range(60):
         make_article(authors=authors, tags=["Mali"])
@@ -215,6 +217,36 @@ def test_the_planner_expects_only_the_few_pieces_read_next_can_pick():
         plan = cursor.fetchone()[0][0]["Plan"]
     # Four related, four from the section, three per author.
     assert plan["Plan Rows"] <= 4 + 4 + 3 * 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_read_next_is_planned_once_per_connection_and_finds_the_same_pieces(monkeypatch):
+    authors = [make_author(), make_author()]
+    for n in range(6):
+        make_article(authors=authors[n % 2 :], tags=["Mali", "Sahel"][n % 2 :])
+    hidden_articles(authors=authors, tags=["Mali"])
+    story = make_article(authors=authors, tags=["Mali", "Sahel"])
+    tags = list(story.tags.all())
+
+    def picks():
+        found = read_next(story, tags=tags, authors=authors)
+        return [a.pk for a in found.related], [
+            (author.pk, [a.pk for a in pieces]) for author, pieces in found.more_from_authors
+        ]
+
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    prepared = picks()
+    assert picks() == prepared
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert len(statements) == 1 and statements[0].startswith("WITH picked")
+    # The one plan serves every article: the status is written in, the time is a parameter.
+    assert "'published'" in statements[0] and "$" in statements[0]
+    monkeypatch.setattr("articles.related.prepares_statements", lambda: False)
+    assert picks() == prepared
+    assert len(prepared[0]) == 4 and len(prepared[1]) == 2
 
 
 # Archive

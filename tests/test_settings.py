@@ -53,6 +53,23 @@ def test_production_with_a_secret_key_passes_the_system_checks(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.parametrize(
+    "switch,threshold", [({}, "0"), ({"DATABASE_PREPARED_STATEMENTS": "0"}, "None")]
+)
+def test_prepared_statements_are_on_for_postgresql_unless_turned_off(switch, threshold):
+    script = "print(settings.DATABASES['default']['OPTIONS'].get('prepare_threshold'))"
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        f"from django.conf import settings; {script}",
+        DEBUG="1",
+        DATABASE_URL="postgres://nobody@127.0.0.1:1/none",
+        **switch,
+    )
+    assert result.stdout.strip() == threshold, result.stderr
+
+
 def test_defaults_are_safe(settings):
     from newsroom import settings as project
 
