@@ -13,7 +13,16 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
+from ..public_urls import public_url as cached_public_url
+
 register = template.Library()
+
+
+@register.simple_tag(name="public_url")
+def public_url(name, **kwargs):
+    """`{% url %}` for the public site's own links, reversed once per process
+    (articles.public_urls): the menu, footer and tag list of every page ask for the same few."""
+    return cached_public_url(name, **kwargs)
 
 
 def escape(value):
