@@ -13,6 +13,11 @@ def nav_sections(request):
         return request.newsroom_sections
 
 
+def remember_sections(request, sections):
+    """A view that loaded the sections with its own query gives them to the menu."""
+    request.newsroom_sections = sections
+
+
 def site(request):
     # Lazy, so pages that never draw the navigation (the admin) never query it; a list, so a
     # page that draws it twice (menu and search form) queries it once.

@@ -5,7 +5,7 @@ from django.views.generic import ListView
 from taggit.models import Tag
 
 from . import cache_versions, structured_data
-from .context_processors import nav_sections
+from .context_processors import nav_sections, remember_sections
 from .models import Article, Author, SlugRedirect
 from .pagination import PublicListPaginator
 from .public_article import load_public_article
@@ -24,14 +24,15 @@ def home(request):
 
 
 def article_detail(request, section, slug):
-    sections = {section.pk: section for section in nav_sections(request)}
-    article = load_public_article(slug=slug, sections=sections)
+    article, sections = load_public_article(slug=slug)
     if article is None:
         # A link shared before the slug changed still finds the article.
         moved = get_object_or_404(SlugRedirect, old_slug=slug)
-        article = load_public_article(pk=moved.article_id, sections=sections)
+        article, sections = load_public_article(pk=moved.article_id)
         if article is None:
             raise Http404
+    remember_sections(request, sections)
+    sections = {section.pk: section for section in sections}
     if article.section.slug != section or article.slug != slug:
         # The section moved or the link was mistyped: send readers to the one true URL.
         return redirect(article, permanent=True)

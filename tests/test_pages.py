@@ -1,11 +1,12 @@
 """Every public page renders with realistic data and says what readers need."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Section
 from articles.renditions import refresh_renditions
 
 from .factories import jpeg_file, make_article, make_author, make_section
@@ -189,6 +190,22 @@ def test_navigation_lists_sections_and_marks_the_current_one(client, opinion_pie
     html = client.get(opinion_piece.get_absolute_url()).text
     assert '<a href="/opinion/" aria-current="page">Opinion</a>' in html
     assert '<a href="/politics/">Politics</a>' in html
+
+
+def test_every_page_lists_the_sections_in_the_same_menu_order(client):
+    # Position first, then name: the article page loads its menu in its own query.
+    for name, position in [("Zebra", 1), ("alpha", 2), ("Beta", 2), ("Culture", 0)]:
+        make_section(name=name, slug=name.lower(), position=position)
+    article = make_article(section=make_section(name="Opinion", slug="opinion", position=9))
+
+    def menu(path):
+        html = client.get(path).text
+        nav = html[html.index('<nav class="site-nav"') : html.index("</nav>")]
+        return re.findall(r'<a href="/([a-z]+)/"', nav)
+
+    expected = list(Section.objects.values_list("slug", flat=True))  # the model's ordering
+    assert expected[0] == "culture" and expected[-1] == "opinion"
+    assert menu(article.get_absolute_url()) == expected == menu("/")
 
 
 def test_long_lists_page_back_no_further_than_the_cap(client, settings, monkeypatch):
