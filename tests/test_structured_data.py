@@ -295,6 +295,20 @@ def test_article_without_image_gets_a_summary_card_and_no_og_image(client):
     assert not {"og:image", "og:image:width", "twitter:image"} & meta.keys()
 
 
+def test_link_preview_tags_escape_what_the_desk_typed(client):
+    typed = 'Quotes " and <tags> & more'
+    article = make_article(
+        headline=typed, standfirst=typed, section=make_section(name=typed), tags=[typed]
+    )
+    html = client.get(article.get_absolute_url()).text
+    escaped = "Quotes &quot; and &lt;tags&gt; &amp; more"
+    for tag in ["og:title", "og:description", "article:section", "article:tag"]:
+        assert f'<meta property="{tag}" content="{escaped}">' in html
+    assert "<tags>" not in html
+    meta = parse(html).meta
+    assert one(meta, "og:title") == one(meta, "twitter:description") == typed
+
+
 @pytest.fixture
 def every_public_page(opinion_piece):
     """One path of each public page type, all of them live."""
