@@ -15,7 +15,14 @@ from django.db import connection, models
 from taggit.models import Tag
 
 from .models import Article, Author, Byline, Section, TaggedArticle
-from .public_sql import columns, concrete, instance, public_condition
+from .public_sql import (
+    columns,
+    concrete,
+    fetch_all,
+    instance,
+    prepares_statements,
+    public_condition,
+)
 
 # Search vectors are for search: a page never shows one, and they are a large part of a row.
 ARTICLE_FIELDS = concrete(Article, leave_out={"search_vector"})
@@ -41,7 +48,8 @@ def column(model, name):
 def load_public_article(*, slug=None, pk=None):
     """(article, sections): the public article with this slug (or primary key) and every
     section in menu order, or (None, None)."""
-    public, params = public_condition()
+    prepare = prepares_statements()
+    public, params = public_condition(literals=prepare)
     key, value = (column(Article, "slug"), slug) if pk is None else (column(Article, "id"), pk)
     aggregate, row_of = JSON_FUNCTIONS[connection.vendor]
     article_id = column(Article, "id")
@@ -68,15 +76,16 @@ def load_public_article(*, slug=None, pk=None):
         f"SELECT ROW_NUMBER() OVER (ORDER BY {menu_order}) AS place, {columns(Section)} "
         f"FROM {table(Section)}) menu"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {columns(Article, ARTICLE_FIELDS)}, ({bylines}), ({tags}), "  # noqa: S608
-            f"({sections}) FROM {table(Article)} WHERE {key} = %s AND {public}",
-            [value, *params],
-        )
-        row = cursor.fetchone()
-    if row is None:
+    # Planned once per connection where the database can: planning took longer than running.
+    rows = fetch_all(
+        f"SELECT {columns(Article, ARTICLE_FIELDS)}, ({bylines}), ({tags}), "  # noqa: S608
+        f"({sections}) FROM {table(Article)} WHERE {key} = %s AND {public}",
+        [value, *params],
+        prepare=prepare,
+    )
+    if not rows:
         return None, None
+    (row,) = rows
     article = instance(Article, ARTICLE_FIELDS, row[: len(ARTICLE_FIELDS)])
     byline_rows, tag_rows, section_rows = (parsed(value) for value in row[len(ARTICLE_FIELDS) :])
     position = BYLINE_FIELDS.index(Byline._meta.get_field("position"))

@@ -249,6 +249,25 @@ def test_read_next_is_planned_once_per_connection_and_finds_the_same_pieces(monk
     assert len(prepared[0]) == 4 and len(prepared[1]) == 2
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_the_article_page_prepares_its_two_queries_and_draws_the_same_page(client, monkeypatch):
+    authors = [make_author(), make_author()]
+    for _ in range(5):
+        make_article(authors=authors, tags=["Mali"])
+    story = make_article(authors=authors, tags=["Mali", "Sahel"])
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    prepared = client.get(story.get_absolute_url()).text
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements ORDER BY statement")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert [s.split()[0] for s in statements] == ["SELECT", "WITH"]
+    assert all("'published'" in s for s in statements)
+    monkeypatch.setattr("articles.public_article.prepares_statements", lambda: False)
+    monkeypatch.setattr("articles.related.prepares_statements", lambda: False)
+    assert client.get(story.get_absolute_url()).text == prepared
+
+
 # Archive
 
 
