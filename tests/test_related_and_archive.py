@@ -263,6 +263,12 @@ def test_the_article_page_prepares_its_two_queries_and_draws_the_same_page(clien
         statements = [row[0] for row in cursor.fetchall()]
     assert [s.split()[0] for s in statements] == ["SELECT", "WITH"]
     assert all("'published'" in s for s in statements)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(story.get_absolute_url())
+    logged = [query["sql"] for query in queries]
+    assert all(isinstance(sql, str) for sql in logged)
+    (read_next_sql,) = [sql for sql in logged if sql.startswith("WITH picked")]
+    assert str(story.pk) in read_next_sql and "%s" not in read_next_sql  # its values, as sent
     monkeypatch.setattr("articles.public_article.prepares_statements", lambda: False)
     monkeypatch.setattr("articles.related.prepares_statements", lambda: False)
     assert client.get(story.get_absolute_url()).text == prepared
