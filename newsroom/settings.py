@@ -302,6 +302,12 @@ EMAIL_BACKEND = env_str(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 
+# Any case, as gunicorn takes it (newsroom/gunicorn_conf.py reads the same variable).
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").strip().upper() or "INFO"
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(
+        f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {LOG_LEVEL.lower()!r}"
+    )
 # One line per event on stdout: time, level, logger, request id, message.
 LOGGING = {
     "version": 1,
@@ -325,7 +331,7 @@ LOGGING = {
             "filters": ["request_id"],
         },
     },
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.request": {
             "handlers": ["console", "mail_admins"] if ADMINS else ["console"],

@@ -34,6 +34,7 @@ def test_production_without_secret_key_refuses_to_start_naming_the_variable():
         ({"DEBUG": "maybe"}, "DEBUG"),
         ({"DEBUG": "1", "CONN_MAX_AGE": "forever"}, "CONN_MAX_AGE"),
         ({"DEBUG": "1", "DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL"),
+        ({"DEBUG": "1", "LOG_LEVEL": "loud"}, "LOG_LEVEL"),
     ],
 )
 def test_bad_values_are_named(env, variable):
@@ -68,6 +69,11 @@ def test_prepared_statements_are_on_for_postgresql_unless_turned_off(switch, thr
         **switch,
     )
     assert result.stdout.strip() == threshold, result.stderr
+
+
+def test_log_level_is_read_in_any_case_as_gunicorn_reads_it(tmp_path):
+    result = manage("check", DEBUG="1", LOG_LEVEL="warning")
+    assert result.returncode == 0, result.stderr
 
 
 def test_defaults_are_safe(settings):
