@@ -161,6 +161,18 @@ def test_more_from_each_author_in_byline_order_newest_three_with_a_link(client):
     assert "More from New Writer" not in html
 
 
+def test_more_from_an_author_is_chosen_among_their_latest_bylines(monkeypatch):
+    monkeypatch.setattr("articles.related.AUTHOR_CANDIDATES", 3)
+    writer = make_author()
+    story = make_article(authors=[writer])
+    # Written in this order (bylines too), published in another.
+    for headline, days in [("Oldest byline", 1), ("Second", 9), ("Third", 3), ("Newest", 5)]:
+        make_article(headline=headline, authors=[writer], published_at=ago(days=days))
+    (group,) = read_next(story, tags=[], authors=[writer]).more_from_authors
+    # The writer's three latest bylines among their public pieces, newest published first.
+    assert [a.headline for a in group[1]] == ["Third", "Newest", "Second"]
+
+
 def test_nothing_unpublished_is_related_or_more_from_an_author(client, story):
     author = story.ordered_authors[0]
     hidden_articles(section=story.section, tags=["Mali", "Sahel"], authors=[author])
