@@ -32,12 +32,13 @@ def article_detail(request, section, slug):
         if article is None:
             raise Http404
     remember_sections(request, sections)
-    sections = {section.pk: section for section in sections}
     if article.section.slug != section or article.slug != slug:
         # The section moved or the link was mistyped: send readers to the one true URL.
         return redirect(article, permanent=True)
     authors, tags = article.ordered_authors, article.tags.all()
-    next_reads = read_next(article, tags=tags, authors=authors, sections=sections)
+    next_reads = read_next(
+        article, tags=tags, authors=authors, sections={section.pk: section for section in sections}
+    )
     response = render(
         request,
         "articles/article_detail.html",

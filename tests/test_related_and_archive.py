@@ -231,6 +231,18 @@ def test_the_planner_expects_only_the_few_pieces_read_next_can_pick(monkeypatch)
     assert plan["Plan Rows"] <= 4 + 4 + 3 * 2
 
 
+def forget_prepared_statements():
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+
+
+def prepared_statements():
+    """The statements this connection has prepared, in text order."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements ORDER BY statement")
+        return [row[0] for row in cursor.fetchall()]
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
 def test_read_next_is_planned_once_per_connection_and_finds_the_same_pieces(monkeypatch):
     authors = [make_author(), make_author()]
@@ -246,13 +258,10 @@ def test_read_next_is_planned_once_per_connection_and_finds_the_same_pieces(monk
             (author.pk, [a.pk for a in pieces]) for author, pieces in found.more_from_authors
         ]
 
-    with connection.cursor() as cursor:
-        cursor.execute("DEALLOCATE ALL")
+    forget_prepared_statements()
     prepared = picks()
     assert picks() == prepared
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        statements = [row[0] for row in cursor.fetchall()]
+    statements = prepared_statements()
     assert len(statements) == 1 and statements[0].startswith("WITH picked")
     # The one plan serves every article: the status is written in, the time is a parameter.
     assert "'published'" in statements[0] and "$" in statements[0]
@@ -267,12 +276,9 @@ def test_the_article_page_prepares_its_two_queries_and_draws_the_same_page(clien
     for _ in range(5):
         make_article(authors=authors, tags=["Mali"])
     story = make_article(authors=authors, tags=["Mali", "Sahel"])
-    with connection.cursor() as cursor:
-        cursor.execute("DEALLOCATE ALL")
+    forget_prepared_statements()
     prepared = client.get(story.get_absolute_url()).text
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements ORDER BY statement")
-        statements = [row[0] for row in cursor.fetchall()]
+    statements = prepared_statements()
     assert [s.split()[0] for s in statements] == ["SELECT", "WITH"]
     assert all("'published'" in s for s in statements)
     with CaptureQueriesContext(connection) as queries:
