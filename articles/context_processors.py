@@ -1,5 +1,9 @@
+import functools
+
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
+from django.utils.text import capfirst
+from django.utils.translation import get_language_info
 
 from .models import Section
 
@@ -18,6 +22,12 @@ def remember_sections(request, sections):
     request.newsroom_sections = sections
 
 
+@functools.cache
+def language_choices(languages):
+    """(code, name in that language) for the language switcher: "English", "Français"."""
+    return [(code, capfirst(get_language_info(code)["name_local"])) for code, _ in languages]
+
+
 def site(request):
     # Lazy, so pages that never draw the navigation (the admin) never query it; a list, so a
     # page that draws it twice (menu and search form) queries it once.
@@ -25,4 +35,5 @@ def site(request):
         "site_name": settings.NEWSROOM_SITE_NAME,
         "site_tagline": settings.NEWSROOM_SITE_TAGLINE,
         "nav_sections": SimpleLazyObject(lambda: nav_sections(request)),
+        "language_choices": language_choices(tuple(settings.LANGUAGES)),
     }

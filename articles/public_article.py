@@ -22,6 +22,7 @@ from .public_sql import (
     concrete,
     fetch_all,
     instance,
+    loaded,
     prepares_statements,
     public_condition,
     table,
@@ -119,7 +120,7 @@ def from_json(model, fields, values):
         else value
         for field, value in zip(fields, values, strict=True)
     ]
-    return model.from_db(connection.alias, [field.attname for field in fields], values)
+    return loaded(model, [field.attname for field in fields], values)
 
 
 def byline_of(article, values):

@@ -44,6 +44,16 @@ def test_the_visible_switch_sets_the_language_and_urls_stay_the_same(client, pie
     assert '<option value="fr" lang="fr" selected>' in html
 
 
+def test_the_switch_names_each_language_in_itself_and_marks_the_current_one(client, piece):
+    for accept, current in [("fr", "fr"), ("en", "en"), ("fr", "fr")]:
+        html = client.get("/", HTTP_ACCEPT_LANGUAGE=accept).content.decode()
+        options = re.findall(r'<option value="(\w+)" lang="\1"( selected)?>([^<]*)</option>', html)
+        assert options == [
+            ("en", " selected" if current == "en" else "", "English"),
+            ("fr", " selected" if current == "fr" else "", "Français"),
+        ]
+
+
 def test_a_french_piece_on_an_english_page_is_marked_french(client, piece):
     html = client.get(piece.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<html lang="en">' in html

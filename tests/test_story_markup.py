@@ -107,3 +107,24 @@ def test_byline_and_kicker_in_french(opinion):
     html = render("{% byline article.bylines.all %}{% kicker article %}", "fr", article=opinion)
     assert html.startswith('<span class="byline">Par <a href="/authors/titi-keita/"')
     assert "</a> et <a" in html and ">Opinion</span>" in html
+
+
+def test_time_element_is_the_date_filters_markup_in_the_sites_zone_and_language(settings):
+    settings.TIME_ZONE = "Europe/Paris"
+    moment = datetime(2026, 11, 3, 7, 5, tzinfo=UTC)
+    source = (
+        "{% time_element moment %}|{% time_element moment minutes=True %}|{% time_element none %}"
+    )
+    django = (
+        '<time datetime="{{ m|date:\'c\' }}">{{ m|date:"j F Y" }}</time>|'
+        '<time datetime="{{ m|date:\'c\' }}">{{ m|date:"j F Y, H:i" }}</time>|'
+    )
+    for language in ["en", "fr", "en"]:
+        drawn = render(source, language, moment=moment, none=None)
+        with translation.override(language):
+            expected = Template(django).render(Context({"m": moment}))
+        assert drawn == expected
+    assert render(source, "fr", moment=moment, none=None).startswith(
+        '<time datetime="2026-11-03T08:05:00+01:00">3 novembre 2026</time>|'
+        '<time datetime="2026-11-03T08:05:00+01:00">3 novembre 2026, 08:05</time>|'
+    )

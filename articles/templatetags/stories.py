@@ -5,14 +5,17 @@ cost about as much as the rest of the page. These tags write the same markup (th
 it) and escape every value as the templates did.
 """
 
+import functools
 from html import escape as _escape
+from typing import NamedTuple
 
 from django import template
+from django.utils import translation
 from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
-from django.utils.translation import gettext
 
+from ..models import Article
 from ..public_urls import public_url as cached_public_url
 
 register = template.Library()
@@ -32,27 +35,64 @@ def escape(value):
     return value if isinstance(value, SafeString) else _escape(str(value))
 
 
-def dates(moment):
-    """The `<time>` element of a card or link: an ISO datetime, and the day for readers.
+class Words(NamedTuple):
+    """What the story markup says in one language, escaped for HTML."""
 
-    The same as `|date:"c"` and `|date:"j F Y"`, written out: a list page draws forty of these,
-    and the date filter's format machinery was a tenth of its rendering."""
+    genres: dict  # genre value -> label; plain news has none
+    months: tuple  # month number -> name
+    by: str
+    and_: str
+
+
+@functools.cache
+def words_in(language):
+    # Translated once per language and process: every card or link used to look up its genre
+    # label and month name again, a twentieth of an article page's time.
+    with translation.override(language):
+        return Words(
+            genres={
+                value: escape(label)
+                for value, label in Article.Genre.choices
+                if value != Article.Genre.NEWS
+            },
+            months=("", *(escape(MONTHS[number]) for number in range(1, 13))),
+            by=escape(translation.gettext("By")),
+            and_=escape(translation.gettext("and")),
+        )
+
+
+def words():
+    return words_in(translation.get_language())
+
+
+def dates(moment, said=None, *, minutes=False):
+    """The `<time>` element of a card or link: an ISO datetime, and the day for readers (with
+    the time of day when `minutes`).
+
+    The same as `|date:"c"` and `|date:"j F Y"` (or `"j F Y, H:i"`), written out: a list page
+    draws forty of these, and the date filter's format machinery was a tenth of its rendering."""
     local = template_localtime(moment)
+    month = (said or words()).months[local.month]
+    time_of_day = f", {local.hour:02d}:{local.minute:02d}" if minutes else ""
     return (
         f'<time datetime="{local.isoformat()}">'
-        f"{local.day} {escape(MONTHS[local.month])} {local.year:04d}</time>"
+        f"{local.day} {month} {local.year:04d}{time_of_day}</time>"
     )
 
 
 @register.simple_tag
-def kicker(article):
+def time_element(moment, minutes=False):
+    """`{% time_element article.published_at minutes=True %}`: `dates()` in a template."""
+    return mark_safe(dates(moment, minutes=minutes)) if moment else ""
+
+
+@register.simple_tag
+def kicker(article, said=None):
     """Genre label (none for plain news) and section link, above a headline."""
     section = article.section
-    label = article.genre_label
+    label = (said or words()).genres.get(article.genre)
     genre = (
-        f'<span class="genre-label genre-{escape(article.genre)}">{escape(label)}</span>'
-        if label
-        else ""
+        f'<span class="genre-label genre-{escape(article.genre)}">{label}</span>' if label else ""
     )
     return mark_safe(
         f'<p class="kicker">{genre}\n<a class="section-link" '
@@ -61,49 +101,52 @@ def kicker(article):
 
 
 @register.simple_tag
-def byline(bylines):
+def byline(bylines, said=None):
     """ "By A, B and C", each name linking to its author page; nothing without bylines.
 
     Ends with a newline, as the include it replaced did, so pages keep their exact markup."""
     bylines = list(bylines)
     if not bylines:
         return "\n"
+    said = said or words()
     names = [
         f'<a href="{escape(line.author.get_absolute_url())}" rel="author">'
         f"{escape(line.author.name)}</a>"
         for line in bylines
     ]
+    joined = names[-1]
     if len(names) > 1:
-        joined = ", ".join(names[:-1]) + f" {escape(gettext('and'))} " + names[-1]
-    else:
-        joined = names[0]
-    return mark_safe(f'<span class="byline">{escape(gettext("By"))} {joined}</span>\n')
+        joined = ", ".join(names[:-1]) + f" {said.and_} " + joined
+    return mark_safe(f'<span class="byline">{said.by} {joined}</span>\n')
 
 
 @register.simple_tag
 def story_link(article):
     """A headline in a read-next list: kicker, link and date."""
+    said = words()
     return mark_safe(
-        f'<li class="story-link">\n  {kicker(article)}\n'
+        f'<li class="story-link">\n  {kicker(article, said)}\n'
         f'  <a class="story-link-headline" href="{escape(article.get_absolute_url())}">'
-        f"{escape(article.headline)}</a>\n  {dates(article.published_at)}\n</li>\n"
+        f"{escape(article.headline)}</a>\n  {dates(article.published_at, said)}\n</li>\n"
     )
 
 
 @register.simple_tag
 def article_card(article, *, is_lead=False, heading_level=None):
     """A card in a list: kicker, headline, standfirst, byline and date."""
+    said = words()
     level = escape(heading_level or "3")
     lead = " card-lead" if is_lead else ""
     standfirst = (
         f'<p class="standfirst">{escape(article.standfirst)}</p>' if article.standfirst else ""
     )
     return mark_safe(
-        f'<article class="card{lead}">\n  {kicker(article)}\n'
+        f'<article class="card{lead}">\n  {kicker(article, said)}\n'
         f'  <h{level} class="card-headline{" card-headline-lead" if is_lead else ""}">'
         f'<a href="{escape(article.get_absolute_url())}">{escape(article.headline)}</a>'
         f"</h{level}>\n"
         f"  {standfirst}\n"
-        f'  <p class="meta">{byline(article.bylines.all())} {dates(article.published_at)}</p>'
+        f'  <p class="meta">{byline(article.bylines.all(), said)} '
+        f"{dates(article.published_at, said)}</p>"
         "\n</article>\n"
     )
