@@ -18,8 +18,12 @@ from .public_sql import fetch_all, instance, prepares_statements, public_conditi
 
 RELATED_COUNT = 4
 MORE_FROM_AUTHOR_COUNT = 3
-TAG_CANDIDATES = 100
-AUTHOR_CANDIDATES = 50
+# How far back each tag's and each author's pieces are looked through: related reading is
+# recent coverage of the same subjects, and every candidate costs an index lookup to check it
+# is public (half of the query's time with 100 per tag). An author's latest 20 bylines leave
+# room for plenty of drafts and scheduled pieces before "more from" runs short of three.
+TAG_CANDIDATES = 50
+AUTHOR_CANDIDATES = 20
 # What a story link shows (the story_link tag, articles/templatetags/stories.py).
 LINK_FIELDS = [
     Article._meta.get_field(name)
