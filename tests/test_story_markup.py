@@ -128,3 +128,56 @@ def test_time_element_is_the_date_filters_markup_in_the_sites_zone_and_language(
         '<time datetime="2026-11-03T08:05:00+01:00">3 novembre 2026</time>|'
         '<time datetime="2026-11-03T08:05:00+01:00">3 novembre 2026, 08:05</time>|'
     )
+
+
+def test_section_links_mark_the_current_section_and_escape_names():
+    sections = [make_section(name="News & <Views>", slug="news"), make_section(slug="ideas")]
+    drawn = render("{% section_links sections 'news' %}", sections=sections)
+    assert drawn == (
+        '          <li><a href="/news/" aria-current="page">News &amp; &lt;Views&gt;</a></li>\n'
+        f'          <li><a href="/ideas/">{sections[1].name}</a></li>'
+    )
+    assert "aria-current" not in render("{% section_links sections missing %}", sections=sections)
+
+
+def test_author_notes_link_each_author_with_their_role(opinion):
+    author = opinion.bylines.all()[1].author
+    author.role = "Editor <at large>"
+    author.save()
+    drawn = render("{% author_notes bylines %}", bylines=opinion.bylines.all()[:2])
+    assert drawn == (
+        '      <li><a href="/authors/titi-keita/">Titi KEITA</a></li>\n'
+        '      <li><a href="/authors/ada-one/">Ada &lt;One&gt;</a>, Editor &lt;at large&gt;</li>'
+    )
+
+
+def test_tag_links_escape_names(opinion):
+    opinion.tags.add("Mali & <Sahel>", "Elections")
+    tags = sorted(opinion.tags.all(), key=lambda tag: tag.name)
+    assert render("{% tag_links tags %}", tags=tags) == (
+        '<li><a href="/tags/elections/" rel="tag">Elections</a></li>'
+        '<li><a href="/tags/mali-sahel/" rel="tag">Mali &amp; &lt;Sahel&gt;</a></li>'
+    )
+
+
+def test_reading_time_in_english_and_french(opinion):
+    opinion.body = "<p>" + "word " * 700 + "</p>"
+    assert render("{% reading_time article %}", article=opinion) == "4 min read"
+    assert render("{% reading_time article %}", "fr", article=opinion) == "4 min de lecture"
+
+
+def test_more_from_an_author_markup(opinion):
+    author = opinion.bylines.all()[1].author
+    drawn = render("{% more_from author pieces %}", author=author, pieces=[opinion])
+    link = render("{% story_link article %}", article=opinion)
+    assert drawn == (
+        '<aside class="read-next more-from" aria-labelledby="more-from-ada-one">\n'
+        '  <h2 id="more-from-ada-one" class="list-heading">More from Ada &lt;One&gt;</h2>\n'
+        f'  <ul class="story-list">\n    {link}\n  </ul>\n'
+        '  <p class="all-by-author"><a href="/authors/ada-one/">'
+        "All articles by Ada &lt;One&gt;</a></p>\n</aside>\n"
+    )
+    french = render("{% more_from author pieces %}", "fr", author=author, pieces=[opinion])
+    # The translation is the catalogue's, typographic apostrophe and all; only the name is escaped.
+    assert ">Plus d’articles de Ada &lt;One&gt;</h2>" in french
+    assert ">Tous les articles de Ada &lt;One&gt;</a>" in french

@@ -1,4 +1,5 @@
-"""The pieces every list repeats (cards, story links, kickers, bylines), drawn in Python.
+"""The pieces every page repeats (cards, story links, kickers, bylines, the menu, an article's
+author notes, tags and "more from" lists), drawn in Python.
 
 A list page draws twenty cards, an article page a dozen story links; as `{% include %}`s they
 cost about as much as the rest of the page. These tags write the same markup (the tests pin
@@ -149,4 +150,70 @@ def article_card(article, *, is_lead=False, heading_level=None):
         f'  <p class="meta">{byline(article.bylines.all(), said)} '
         f"{dates(article.published_at, said)}</p>"
         "\n</article>\n"
+    )
+
+
+CURRENT_PAGE = ' aria-current="page"'
+
+
+@register.simple_tag
+def section_links(sections, current_slug=""):
+    """The menu's items; the section the page belongs to is marked as the current one."""
+    return mark_safe(
+        "\n".join(
+            f'          <li><a href="{escape(section.get_absolute_url())}"'
+            f"{CURRENT_PAGE if section.slug == current_slug else ''}>"
+            f"{escape(section.name)}</a></li>"
+            for section in sections
+        )
+    )
+
+
+@register.simple_tag
+def author_notes(bylines):
+    """Under an article: each author, linked, with their role."""
+    return mark_safe(
+        "\n".join(
+            f'      <li><a href="{escape(line.author.get_absolute_url())}">'
+            f"{escape(line.author.name)}</a>"
+            f"{f', {escape(line.author.role)}' if line.author.role else ''}</li>"
+            for line in bylines
+        )
+    )
+
+
+@register.simple_tag
+def tag_links(tags):
+    return mark_safe(
+        "".join(
+            f'<li><a href="{escape(cached_public_url("articles:tag", slug=tag.slug))}" '
+            f'rel="tag">{escape(tag.name)}</a></li>'
+            for tag in tags
+        )
+    )
+
+
+@register.simple_tag
+def reading_time(article):
+    minutes = article.reading_minutes
+    return translation.ngettext("%(minutes)s min read", "%(minutes)s min read", minutes) % {
+        "minutes": minutes
+    }
+
+
+@register.simple_tag
+def more_from(author, pieces):
+    """An author's other latest pieces under an article, with a link to all of them. As
+    `{% blocktranslate %}` does, the name is escaped and the translation is not."""
+    slug = escape(author.slug)
+    name = {"name": escape(author.name)}
+    heading = translation.gettext("More from %(name)s") % name
+    everything = translation.gettext("All articles by %(name)s") % name
+    links = "".join(story_link(piece) for piece in pieces)
+    return mark_safe(
+        f'<aside class="read-next more-from" aria-labelledby="more-from-{slug}">\n'
+        f'  <h2 id="more-from-{slug}" class="list-heading">{heading}</h2>\n'
+        f'  <ul class="story-list">\n    {links}\n  </ul>\n'
+        f'  <p class="all-by-author"><a href="{escape(author.get_absolute_url())}">'
+        f"{everything}</a></p>\n</aside>\n"
     )
