@@ -114,13 +114,22 @@ def parsed(value):
 def from_json(model, fields, values):
     """An instance from values read out of JSON: plain numbers and strings, and JSON fields
     either decoded already (PostgreSQL) or as text (SQLite stores them as text)."""
-    values = [
-        json.loads(value)
-        if isinstance(field, models.JSONField) and isinstance(value, str)
-        else value
-        for field, value in zip(fields, values, strict=True)
-    ]
-    return loaded(model, [field.attname for field in fields], values)
+    attnames, json_positions = layout(tuple(fields))
+    if json_positions:
+        values = list(values)
+        for position in json_positions:
+            if isinstance(values[position], str):
+                values[position] = json.loads(values[position])
+    return loaded(model, attnames, values)
+
+
+@functools.cache
+def layout(fields):
+    """(attribute names, positions of JSON fields) of a row of `fields`."""
+    return (
+        [field.attname for field in fields],
+        [n for n, field in enumerate(fields) if isinstance(field, models.JSONField)],
+    )
 
 
 def byline_of(article, values):
