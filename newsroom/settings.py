@@ -164,9 +164,11 @@ try:
     }
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a usable database URL: {exc}") from None
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-    "DATABASE_PREPARED_STATEMENTS", True
-):
+ON_POSTGRESQL = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if ON_POSTGRESQL:
+    # Django's, with health checks only for connections idle a second or more (its docstring).
+    DATABASES["default"]["ENGINE"] = "newsroom.postgresql"
+if ON_POSTGRESQL and env_bool("DATABASE_PREPARED_STATEMENTS", True):
     # Only the queries that ask for it are prepared (articles.public_sql.fetch_all); Django's
     # own bind their parameters in Python and never are. Turn it off behind a pooler that
     # cannot keep prepared statements (PgBouncer's transaction mode before 1.21).

@@ -19,7 +19,7 @@ from articles.loadtest.htmlform import form_fields, replace
 from articles.loadtest.report import Segment, no_errors
 
 ROOT = Path(__file__).resolve().parent.parent
-ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+ON_POSTGRESQL = settings.ON_POSTGRESQL
 
 
 @pytest.mark.skipif(

@@ -84,5 +84,5 @@ def test_defaults_are_safe(settings):
     assert project.ALLOWED_HOSTS == []
     assert project.DATABASES["default"]["ENGINE"] in {
         "django.db.backends.sqlite3",
-        "django.db.backends.postgresql",
+        "newsroom.postgresql",
     }

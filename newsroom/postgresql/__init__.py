@@ -1,0 +1,1 @@
+"""Django's PostgreSQL backend, with connection health checks spaced out (see base.py)."""
