@@ -17,6 +17,7 @@ from taggit.models import Tag
 
 from .models import Article, Author, Byline, Section, TaggedArticle
 from .public_sql import (
+    attnames,
     column,
     columns,
     concrete,
@@ -114,22 +115,20 @@ def parsed(value):
 def from_json(model, fields, values):
     """An instance from values read out of JSON: plain numbers and strings, and JSON fields
     either decoded already (PostgreSQL) or as text (SQLite stores them as text)."""
-    attnames, json_positions = layout(tuple(fields))
+    fields = tuple(fields)
+    json_positions = json_fields(fields)
     if json_positions:
         values = list(values)
         for position in json_positions:
             if isinstance(values[position], str):
                 values[position] = json.loads(values[position])
-    return loaded(model, attnames, values)
+    return loaded(model, attnames(fields), values)
 
 
 @functools.cache
-def layout(fields):
-    """(attribute names, positions of JSON fields) of a row of `fields`."""
-    return (
-        [field.attname for field in fields],
-        [n for n, field in enumerate(fields) if isinstance(field, models.JSONField)],
-    )
+def json_fields(fields):
+    """Where the JSON fields are in a row of `fields`."""
+    return [n for n, field in enumerate(fields) if isinstance(field, models.JSONField)]
 
 
 def byline_of(article, values):

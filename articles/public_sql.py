@@ -128,7 +128,13 @@ def instance(model, fields, row):
     for position, expression, steps in converters(tuple(fields), connection.vendor):
         for step in steps:
             values[position] = step(values[position], expression, connection)
-    return loaded(model, [field.attname for field in fields], values)
+    return loaded(model, attnames(tuple(fields)), values)
+
+
+@functools.cache
+def attnames(fields):
+    """The attribute names a row of `fields` sets, worked out once per set of fields."""
+    return [field.attname for field in fields]
 
 
 def loaded(model, attnames, values):

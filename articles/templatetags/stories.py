@@ -39,7 +39,7 @@ def escape(value):
 class Words(NamedTuple):
     """What the story markup says in one language, escaped for HTML."""
 
-    genres: dict  # genre value -> label; plain news has none
+    genres: dict  # genre value -> label, for the genres that carry one
     months: tuple  # month number -> name
     by: str
     and_: str
@@ -51,10 +51,11 @@ def words_in(language):
     # label and month name again, a twentieth of an article page's time.
     with translation.override(language):
         return Words(
+            # The model's own rule says which genres carry a label (plain news does not).
             genres={
                 value: escape(label)
-                for value, label in Article.Genre.choices
-                if value != Article.Genre.NEWS
+                for value in Article.Genre.values
+                if (label := Article(genre=value).genre_label)
             },
             months=("", *(escape(MONTHS[number]) for number in range(1, 13))),
             by=escape(translation.gettext("By")),
