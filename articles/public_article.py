@@ -12,29 +12,27 @@ import functools
 import json
 from operator import itemgetter
 
-from django.db import connection, models
+from django.db import connection
 from taggit.models import Tag
 
 from .models import Article, Author, Byline, Section, TaggedArticle
 from .public_sql import (
-    attnames,
+    Layout,
     column,
     columns,
     concrete,
     fetch_all,
-    instance,
-    loaded,
     prepares_statements,
     public_condition,
     table,
 )
 
 # Search vectors are for search: a page never shows one, and they are a large part of a row.
-ARTICLE_FIELDS = concrete(Article, leave_out={"search_vector"})
-BYLINE_FIELDS = concrete(Byline)
-AUTHOR_FIELDS = concrete(Author)
-TAG_FIELDS = concrete(Tag)
-SECTION_FIELDS = concrete(Section)
+ARTICLE = Layout(Article, concrete(Article, leave_out={"search_vector"}))
+BYLINE = Layout(Byline, concrete(Byline))
+AUTHOR = Layout(Author, concrete(Author))
+TAG = Layout(Tag, concrete(Tag))
+SECTION = Layout(Section, concrete(Section))
 # Per database: (aggregate of rows into a JSON array, a row as a JSON array).
 JSON_FUNCTIONS = {
     "postgresql": ("json_agg", "json_build_array"),
@@ -52,19 +50,17 @@ def load_public_article(*, slug=None, pk=None):
     if not rows:
         return None, None
     (row,) = rows
-    article = instance(Article, ARTICLE_FIELDS, row[: len(ARTICLE_FIELDS)])
-    byline_rows, tag_rows, section_rows = (parsed(value) for value in row[len(ARTICLE_FIELDS) :])
-    position = BYLINE_FIELDS.index(Byline._meta.get_field("position"))
-    byline_rows.sort(key=itemgetter(position, 0))  # position, then id
+    article = ARTICLE.instance(row[: len(ARTICLE)])
+    byline_rows, tag_rows, section_rows = (parsed(value) for value in row[len(ARTICLE) :])
     tag_rows.sort(key=itemgetter(0))  # in the order they were tagged: the desk's order
     section_rows.sort(key=itemgetter(0))
-    sections = [from_json(Section, SECTION_FIELDS, values[1:]) for values in section_rows]
+    sections = [SECTION.from_json(values[1:]) for values in section_rows]
     for section in sections:
         if section.pk == article.section_id:
             Article.section.field.set_cached_value(article, section)
     article._prefetched_objects_cache = {
-        "bylines": prefetched(Byline, [byline_of(article, values) for values in byline_rows]),
-        "tags": prefetched(Tag, [from_json(Tag, TAG_FIELDS, values[1:]) for values in tag_rows]),
+        "bylines": ordered_bylines(article, byline_rows),
+        "tags": prefetched(Tag, [TAG.from_json(values[1:]) for values in tag_rows]),
     }
     return article, sections
 
@@ -76,12 +72,7 @@ def statement(vendor, key, literals):
     public, _ = public_condition(literals=literals)
     aggregate, row_of = JSON_FUNCTIONS[vendor]
     article_id = column(Article, "id")
-    bylines = (
-        f"SELECT {aggregate}({row_of}({columns(Byline)}, {columns(Author)})) "
-        f"FROM {table(Byline)} JOIN {table(Author)} "
-        f"ON {column(Author, 'id')} = {column(Byline, 'author')} "
-        f"WHERE {column(Byline, 'article')} = {article_id}"
-    )
+    bylines = bylines_sql(vendor)
     tags = (
         f"SELECT {aggregate}({row_of}({column(TaggedArticle, 'id')}, {columns(Tag)})) "
         f"FROM {table(Tag)} JOIN {table(TaggedArticle)} "
@@ -93,16 +84,51 @@ def statement(vendor, key, literals):
         f"{column(Section, name.lstrip('-'))}{' DESC' if name.startswith('-') else ''}"
         for name in Section._meta.ordering
     )
-    menu = ", ".join(f"menu.{connection.ops.quote_name(f.column)}" for f in SECTION_FIELDS)
+    menu = ", ".join(f"menu.{connection.ops.quote_name(f.column)}" for f in SECTION.fields)
     sections = (
         f"SELECT {aggregate}({row_of}(menu.place, {menu})) FROM ("
         f"SELECT ROW_NUMBER() OVER (ORDER BY {menu_order}) AS place, {columns(Section)} "
         f"FROM {table(Section)}) menu"
     )
     return (
-        f"SELECT {columns(Article, ARTICLE_FIELDS)}, ({bylines}), ({tags}), "  # noqa: S608
+        f"SELECT {columns(Article, ARTICLE.fields)}, ({bylines}), ({tags}), "  # noqa: S608
         f"({sections}) FROM {table(Article)} WHERE {column(Article, key)} = %s AND {public}"
     )
+
+
+def bylines_sql(vendor, byline=BYLINE, author=AUTHOR):
+    """A subquery: the bylines of the article table's current row, each with its author (the
+    columns of the `byline` and `author` layouts), as a JSON array of rows for
+    `ordered_bylines` (NULL when it has none)."""
+    aggregate, row_of = JSON_FUNCTIONS[vendor]
+    return (
+        f"SELECT {aggregate}({row_of}({columns(Byline, byline.fields)}, "
+        f"{columns(Author, author.fields)})) "
+        f"FROM {table(Byline)} JOIN {table(Author)} "
+        f"ON {column(Author, 'id')} = {column(Byline, 'author')} "
+        f"WHERE {column(Byline, 'article')} = {column(Article, 'id')}"
+    )
+
+
+def ordered_bylines(article, rows, byline=BYLINE, author=AUTHOR, authors=None):
+    """The bylines of `bylines_sql`'s JSON rows, in the desk's order, as a prefetch leaves
+    them. `authors` ({id: author}), when given, lends each author already built and keeps the
+    new ones: a list of articles names the same few writers again and again."""
+    position = byline.attnames.index("position")
+    author_id = byline.attnames.index("author_id")
+    rows.sort(key=itemgetter(position, 0))  # position, then id
+    bylines = []
+    for values in rows:
+        made = byline.from_json(values[: len(byline)])
+        writer = None if authors is None else authors.get(values[author_id])
+        if writer is None:
+            writer = author.from_json(values[len(byline) :])
+            if authors is not None:
+                authors[writer.pk] = writer
+        Byline.author.field.set_cached_value(made, writer)
+        Byline.article.field.set_cached_value(made, article)
+        bylines.append(made)
+    return prefetched(Byline, bylines)
 
 
 def parsed(value):
@@ -110,33 +136,6 @@ def parsed(value):
     if value is None:
         return []
     return json.loads(value) if isinstance(value, str) else value
-
-
-def from_json(model, fields, values):
-    """An instance from values read out of JSON: plain numbers and strings, and JSON fields
-    either decoded already (PostgreSQL) or as text (SQLite stores them as text)."""
-    fields = tuple(fields)
-    json_positions = json_fields(fields)
-    if json_positions:
-        values = list(values)
-        for position in json_positions:
-            if isinstance(values[position], str):
-                values[position] = json.loads(values[position])
-    return loaded(model, attnames(fields), values)
-
-
-@functools.cache
-def json_fields(fields):
-    """Where the JSON fields are in a row of `fields`."""
-    return [n for n, field in enumerate(fields) if isinstance(field, models.JSONField)]
-
-
-def byline_of(article, values):
-    byline = from_json(Byline, BYLINE_FIELDS, values[: len(BYLINE_FIELDS)])
-    author = from_json(Author, AUTHOR_FIELDS, values[len(BYLINE_FIELDS) :])
-    Byline.author.field.set_cached_value(byline, author)
-    Byline.article.field.set_cached_value(byline, article)
-    return byline
 
 
 def prefetched(model, objects):

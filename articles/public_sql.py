@@ -8,9 +8,10 @@ the current time put in its place on every call.
 """
 
 import functools
+import json
 from datetime import UTC, datetime
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import signals
 from django.db.models.base import ModelState
 from django.utils import timezone
@@ -121,20 +122,49 @@ def converters(fields, vendor):
     return tuple(found)
 
 
+class Layout:
+    """How a row holding `fields`' columns, in order, becomes an instance of `model`, as a
+    queryset builds it (fields left out are deferred): worked out once, not for every row (a
+    lookup keyed by the fields hashed each of them, thirty for an article, on every row)."""
+
+    def __init__(self, model, fields):
+        self.model = model
+        self.fields = tuple(fields)
+        self.attnames = [field.attname for field in self.fields]
+        self.json_positions = [
+            n for n, field in enumerate(self.fields) if isinstance(field, models.JSONField)
+        ]
+        self.converters_for = {}
+
+    def __len__(self):
+        return len(self.fields)
+
+    def instance(self, row):
+        """The instance of a row as the database sent it."""
+        steps_by_column = self.converters_for.get(connection.vendor)
+        if steps_by_column is None:
+            steps_by_column = converters(self.fields, connection.vendor)
+            self.converters_for[connection.vendor] = steps_by_column
+        values = list(row)
+        for position, expression, steps in steps_by_column:
+            for step in steps:
+                values[position] = step(values[position], expression, connection)
+        return loaded(self.model, self.attnames, values)
+
+    def from_json(self, values):
+        """The instance of values read out of JSON: plain numbers and strings, and JSON fields
+        either decoded already (PostgreSQL) or as text (SQLite stores them as text)."""
+        if self.json_positions:
+            values = list(values)
+            for position in self.json_positions:
+                if isinstance(values[position], str):
+                    values[position] = json.loads(values[position])
+        return loaded(self.model, self.attnames, values)
+
+
 def instance(model, fields, row):
-    """A model instance from a row holding `fields`' columns in order, as a queryset builds it
-    (fields left out are deferred)."""
-    values = list(row)
-    for position, expression, steps in converters(tuple(fields), connection.vendor):
-        for step in steps:
-            values[position] = step(values[position], expression, connection)
-    return loaded(model, attnames(tuple(fields)), values)
-
-
-@functools.cache
-def attnames(fields):
-    """The attribute names a row of `fields` sets, worked out once per set of fields."""
-    return [field.attname for field in fields]
+    """`Layout(model, fields).instance(row)`, for a row read once."""
+    return Layout(model, fields).instance(row)
 
 
 def loaded(model, attnames, values):

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .models import Article, Section
-from .public_sql import fetch_all, instance, prepares_statements, public_condition
+from .public_sql import Layout, fetch_all, prepares_statements, public_condition
 
 RELATED_COUNT = 4
 MORE_FROM_AUTHOR_COUNT = 3
@@ -25,11 +25,14 @@ MORE_FROM_AUTHOR_COUNT = 3
 TAG_CANDIDATES = 50
 AUTHOR_CANDIDATES = 20
 # What a story link shows (the story_link tag, articles/templatetags/stories.py).
-LINK_FIELDS = [
-    Article._meta.get_field(name)
-    for name in ["id", "headline", "slug", "section", "genre", "language", "published_at"]
-]
-LINK_COLUMNS = ", ".join(f"articles_article.{field.column}" for field in LINK_FIELDS)
+LINK = Layout(
+    Article,
+    [
+        Article._meta.get_field(name)
+        for name in ["id", "headline", "slug", "section", "genre", "language", "published_at"]
+    ],
+)
+LINK_COLUMNS = ", ".join(f"articles_article.{field.column}" for field in LINK.fields)
 SECTION_FIELD = Article._meta.get_field("section")
 
 
@@ -151,11 +154,11 @@ def read_next(
     for row in rows:
         piece = articles.get(row[0])
         if piece is None:
-            piece = articles[row[0]] = instance(Article, LINK_FIELDS, row[: len(LINK_FIELDS)])
+            piece = articles[row[0]] = LINK.instance(row[: len(LINK)])
             section = sections.get(piece.section_id)
             if section is not None:
                 SECTION_FIELD.set_cached_value(piece, section)
-        found.append((*row[len(LINK_FIELDS) :], piece.pk))
+        found.append((*row[len(LINK) :], piece.pk))
     # The same article can come from the section and the tag branch, with the same tag count.
     shared_tags = {pk: n for kind, _, n, pk in found if kind != "author"}
     best_first = sorted(

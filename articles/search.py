@@ -13,13 +13,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchVector
 from django.db import connection
 from django.db.models import (
     Case,
     Exists,
     F,
-    FloatField,
     Func,
     OuterRef,
     Q,
@@ -29,7 +28,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Left
 from django.http import QueryDict
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -37,27 +35,24 @@ from django.views.generic import ListView
 
 from .models import Article, Author, Byline, TaggedArticle
 from .models.content import LIST_SKIPS
-from .search_newest import newest_matches
+from .search_ranked import (
+    HTML_TAG,
+    SNIPPET_WORDS,
+    START_MARK,
+    STOP_MARK,
+    RankedMatches,
+)
 
 MAX_QUERY_LENGTH = 200
 # A word in a tenth of a big archive matches thousands of articles; ranking each costs a read
 # of its whole search vector. Only the newest this many matches are ranked (and counted): a
 # reader never pages that far, and on a news site the newest are the likeliest wanted.
 MAX_RANKED = 200
-# Snippets are picked from the start of the body: marking a whole long article is most of
-# what a results page costs in the database.
-SNIPPET_SOURCE_CHARS = 2500
 # Enough for any real query, and it keeps the fallback's WHERE clause small.
 MAX_FALLBACK_TERMS = 8
-SNIPPET_WORDS = 30
 # Stemmer and stop words for each article language; any other language is indexed word by word.
 SEARCH_CONFIGS = {"en": "english", "fr": "french"}
 FALLBACK_CONFIG = "simple"
-# A tag as the sanitizer writes it: attribute values are always double-quoted. One cut off at
-# the end (a body shortened for snippets) goes too.
-HTML_TAG = r'<(?:[^>"]|"[^"]*")*(?:>|$)'
-# PostgreSQL marks matches with these; they are swapped for <mark> only after escaping the text.
-START_MARK, STOP_MARK = "\ue000", "\ue001"
 MARKED = re.compile(f"{START_MARK}(.*?){STOP_MARK}", re.DOTALL)
 # What the websearch syntax uses, stripped from words before the fallback matches them.
 QUERY_PUNCTUATION = "\"'“”‘’«»()&|!<>:*-+~.,;?"
@@ -193,70 +188,24 @@ def refresh_search_vector(articles):
 # Finding.
 
 
-def find_articles(search):
-    """Published articles that match `search`: best first when words are given, else newest."""
+def find_articles(search, *, expected_page=1):
+    """Published articles that match `search`: best first when words are given, else newest.
+
+    On PostgreSQL, words give RankedMatches (the newest MAX_RANKED matches, ranked, a page at
+    a time); otherwise a queryset."""
+    if search.query and connection.vendor == "postgresql":
+        return RankedMatches(
+            search,
+            configs=search_configs(),
+            limit=MAX_RANKED,
+            page_size=settings.NEWSROOM_PAGE_SIZE,
+            expected_page=expected_page,
+        )
     articles = Article.objects.published().with_byline().filter(**search.filters())
     if not search.query:
         return articles.defer(*LIST_SKIPS)
-    if connection.vendor == "postgresql":
-        return ranked_matches(articles, search.query)
     # The fallback marks words in the body itself.
     return word_matches(articles.defer("search_vector"), search.query)
-
-
-def ranked_matches(articles, text):
-    """The newest MAX_RANKED matches, best first, with their passages marked.
-
-    Each article is matched, ranked and marked with the words parsed in its own language, so
-    stemming and "-word" agree with how it was indexed. Which matches are the newest is
-    articles.search_newest's business.
-    """
-    configs = search_configs()
-    queries = {
-        code: SearchQuery(text, config=config, search_type="websearch")
-        for code, config in configs.items()
-    }
-    newest = newest_matches(articles, text, configs, MAX_RANKED)
-
-    def per_language(expression_for, output_field):
-        whens = [
-            When(language=code, then=expression_for(config, queries[code]))
-            for code, config in configs.items()
-        ]
-        return Case(*whens, output_field=output_field)
-
-    def marked(expression, **options):
-        return per_language(
-            lambda config, query: SearchHeadline(
-                expression,
-                query,
-                config=config,
-                start_sel=START_MARK,
-                stop_sel=STOP_MARK,
-                **options,
-            ),
-            TextField(),
-        )
-
-    return (
-        articles.filter(pk__in=newest)
-        .defer(*LIST_SKIPS)
-        .annotate(
-            rank=per_language(
-                lambda config, query: SearchRank(F("search_vector"), query), FloatField()
-            ),
-            marked_headline=marked(F("headline"), highlight_all=True),
-            marked_standfirst=marked(F("standfirst"), highlight_all=True),
-            marked_body=marked(
-                body_text(Left("body", SNIPPET_SOURCE_CHARS)),
-                max_words=SNIPPET_WORDS,
-                min_words=SNIPPET_WORDS // 2,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            ),
-        )
-        .order_by("-rank", "-published_at", "-pk")
-    )
 
 
 def fallback_terms(text):
@@ -339,14 +288,18 @@ def excerpt(text, terms):
     )
 
 
-def result_for(article, search):
-    if hasattr(article, "marked_body"):
+def result_for(found, search):
+    """The Result for an item of find_articles(search): an article, or a ranked match's
+    (article, headline, standfirst, snippet) as PostgreSQL marked them."""
+    if isinstance(found, tuple):
+        article, headline, standfirst, snippet = found
         return Result(
             article,
-            headline=marked_by_database(article.marked_headline),
-            standfirst=marked_by_database(article.marked_standfirst),
-            snippet=marked_by_database(article.marked_body, is_html=True),
+            headline=marked_by_database(headline),
+            standfirst=marked_by_database(standfirst),
+            snippet=marked_by_database(snippet, is_html=True),
         )
+    article = found
     terms = fallback_terms(search.query)
     return Result(
         article,
@@ -377,7 +330,9 @@ class SearchView(ListView):
     def get_queryset(self):
         if self.search.is_blank:
             return Article.objects.none()
-        return find_articles(self.search)
+        page = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg) or 1
+        expected_page = int(page) if str(page).isdigit() else 1
+        return find_articles(self.search, expected_page=expected_page)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

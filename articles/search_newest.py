@@ -1,28 +1,32 @@
-"""Which matches a search ranks: the newest few, found in one statement (PostgreSQL).
+"""Which matches a search ranks: the newest few, found inside the search page's one statement
+(PostgreSQL; articles.search_ranked).
 
-There are two ways to find them, and PostgreSQL's planner cannot tell which is cheaper: it costs
-a vector match as nearly free, though each reads the article's stored vector (about 5 kB, kept
-out of line).
-- Walking the newest articles in date order and testing each is quick when many match (a
-  common word has 200 matches among the newest few hundred) and slow when few do.
-- The GIN index finds every match without reading a vector, but each match must then be read
-  for its date: quick when few match, slow for a word in half the archive.
-So each language walks only its newest WALK_WINDOW articles; if that finds enough, they are the
-newest matches. Otherwise the index answers, sorted by date. PostgreSQL evaluates a WITH query
-only as far as it is read, so the second way costs nothing when the first suffices.
+PostgreSQL's planner costs a vector match as nearly free, but each reads the article's stored
+vector (about 5 kB, kept out of line): some 7 µs, so testing the newest 2,000 articles one by
+one costs 15 ms. The GIN index finds matches without reading a vector, but every match must
+then be read for its date, and a word in half the archive has tens of thousands.
 
-A quoted phrase needs each candidate's word positions, which only its vector holds: through the
-index, it is checked on the newest PHRASE_CANDIDATES articles holding all its words, not on every
-one of them (thousands, in a big archive).
+So matches are looked for in widening windows of the newest articles: the newest WALK_WINDOW
+of the language, then WIDENING times as far back in time, then the whole archive. The first
+window holding enough matches answers, and holds the newest of them, since everything outside
+it is older. A common word is answered by the first window (walked in date order, stopping at
+the last match wanted); a rarer one by the second (the index's matches intersected with the
+window's dates), a rare one by the index alone, cheap because it matches few. PostgreSQL
+evaluates a WITH query only when something reads it, so a wider window costs nothing when a
+narrower one sufficed.
+
+A quoted phrase needs each candidate's word positions, which only its vector holds: it is
+checked on the newest PHRASE_CANDIDATES articles holding all its words (found in the same
+widening windows), not on every one of them.
 """
 
 import re
 
-from django.contrib.postgres.search import SearchQuery
-from django.db import connection
-from django.db.models import Subquery
+from .models import Article
+from .public_sql import column, table
 
 WALK_WINDOW = 2000
+WIDENING = 10
 PHRASE_CANDIDATES = 1000
 # In websearch syntax, -"a b" excludes a phrase.
 NEGATED_PHRASE = re.compile(r'-"[^"]*(?:"|$)')
@@ -34,66 +38,110 @@ def loosened(text):
     return " ".join(NEGATED_PHRASE.sub(" ", text).replace('"', " ").split())
 
 
-def compiled(queryset):
-    return queryset.query.sql_with_params()
+def tsquery(n, words="text"):
+    """The reader's words parsed in the n-th language's configuration."""
+    return f"websearch_to_tsquery(%(config_{n})s::regconfig, %({words})s)"
 
 
-def newest_matches(articles, text, configs, limit):
-    """Ids of the newest `limit` articles of `articles` (a queryset of public articles, maybe
-    filtered) matching `text` in websearch syntax, each in its language's configuration
-    (`configs`: {language code: text search configuration})."""
-    limit = int(limit)  # written into the SQL
-    loose = loosened(text) if '"' in text else ""
-    ctes, branches, params = [], [], []
-    for n, (code, config) in enumerate(configs.items()):
-        query = SearchQuery(text, config=config, search_type="websearch")
-        base = articles.filter(language=code).order_by()
-        cutoff = base.order_by("-published_at", "-pk").values("published_at")[
-            WALK_WINDOW - 1 : WALK_WINDOW
-        ]
-        walk = (
-            base.filter(search_vector=query, published_at__gte=Subquery(cutoff))
-            .order_by("-published_at", "-pk")
-            .values_list("pk", "published_at")[:limit]
-        )
-        sql, walk_params = compiled(walk)
-        ctes.append(f"walk_{n} (id, published_at) AS MATERIALIZED ({sql})")
-        params += walk_params
-        if loose:
-            candidates = base.filter(
-                search_vector=SearchQuery(loose, config=config, search_type="websearch")
-            ).values_list("pk", "published_at")
-            sql, loose_params = compiled(candidates)
-            ctes.append(f"loose_{n} (id, published_at) AS MATERIALIZED ({sql})")
-            # The phrase is checked candidate by candidate (a subquery per row, which the
-            # planner cannot turn into a scan of the whole table testing every vector).
-            ctes.append(
-                f"every_{n} (id, published_at) AS MATERIALIZED ("
-                "SELECT newest.id, newest.published_at FROM ("
-                f"SELECT id, published_at FROM loose_{n} "
-                f"ORDER BY published_at DESC, id DESC LIMIT {PHRASE_CANDIDATES}) newest "
-                "WHERE (SELECT checked.search_vector @@ websearch_to_tsquery(%s::regconfig, %s) "
-                "FROM articles_article checked WHERE checked.id = newest.id))"
-            )
-            params += [*loose_params, config, text]
-        else:
-            sql, every_params = compiled(
-                base.filter(search_vector=query).values_list("pk", "published_at")
-            )
-            ctes.append(f"every_{n} (id, published_at) AS MATERIALIZED ({sql})")
-            params += every_params
-        walked = f"(SELECT COUNT(*) FROM walk_{n})"
-        branches.append(
-            f"SELECT id, published_at FROM walk_{n} WHERE {walked} >= {limit} "
-            "UNION ALL SELECT * FROM ("
-            f"SELECT id, published_at FROM every_{n} "
-            f"ORDER BY published_at DESC, id DESC LIMIT {limit}) indexed_{n} "
-            f"WHERE {walked} < {limit}"
-        )
-    sql = (
-        f"WITH {', '.join(ctes)} SELECT id FROM ({' UNION ALL '.join(branches)}) found "
-        f"ORDER BY published_at DESC, id DESC LIMIT {limit}"
+def newest_params(text):
+    """The parameters of `newest_ctes`' SQL besides the time, languages, filters and limit
+    (read at each search, so a test can change the constants)."""
+    return {
+        "text": text,
+        "loose": loosened(text),
+        "window_offset": WALK_WINDOW - 1,
+        "phrase_candidates": PHRASE_CANDIDATES,
+    }
+
+
+def cutoffs_sql(languages, public):
+    """One row: per language, the date of its newest public article and of its WALK_WINDOW-th
+    newest (whichever way ties fall), each NULL when there is none; read from an index alone.
+
+    Asked apart, before the statement that uses them: written into it as values, they let the
+    planner see how many articles each window holds (as a subquery's result it guessed a few
+    dozen, and tested thousands of vectors one by one where the index would have answered)."""
+    article = table(Article)
+    published = column(Article, "published_at")
+    language = column(Article, "language")
+    return "SELECT " + ", ".join(
+        f"(SELECT {published} FROM {article} WHERE {public} AND {language} = %(language_{n})s "
+        f"ORDER BY {published} DESC LIMIT 1 OFFSET {offset})"
+        for n in range(languages)
+        for offset in ("0", "%(window_offset)s")
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+
+
+def windows(now, cutoffs):
+    """Parameters: the start of each language's windows, from `cutoffs_sql`'s row. Filters
+    narrow what a window holds, not its dates."""
+    params = {}
+    for n, cutoff in enumerate(cutoffs):
+        params[f"since_{n}_0"] = cutoff
+        params[f"since_{n}_1"] = None if cutoff is None else now - (now - cutoff) * WIDENING
+    return params
+
+
+def newest_ctes(languages, public, filters, *, phrase):
+    """WITH queries ending in `found (id, published_at)`: the newest %(limit)s public articles
+    that match and that `filters` select (SQL conditions on the article table's own name;
+    `public` is `published()`'s, its time %(now)s).
+
+    Parameters: %(config_n)s and %(language_n)s per language (n from 0), %(now)s, %(limit)s,
+    the filters' own, those of `newest_params` and of `windows`."""
+    article = table(Article)
+    vector, language = column(Article, "search_vector"), column(Article, "language")
+    ctes, branches = [], []
+    for n in range(languages):
+        in_language = f"{public} AND {language} = %(language_{n})s"
+        where = " AND ".join([in_language, *filters])
+        cutoffs = [f"%(since_{n}_{k})s" for k in range(2)]
+        if phrase:
+            loose = f"{vector} @@ {tsquery(n, 'loose')}"
+            ctes += newest(f"loose_{n}", where, loose, "%(phrase_candidates)s", cutoffs)
+            # Checked candidate by candidate: a subquery per row, which the planner cannot
+            # turn into a scan of the whole table testing every vector.
+            branches.append(
+                f"SELECT id, published_at FROM loose_{n} candidate "
+                f"WHERE (SELECT checked.search_vector @@ {tsquery(n)} "
+                f"FROM {article} checked WHERE checked.id = candidate.id)"
+            )
+        else:
+            match = f"{vector} @@ {tsquery(n)}"
+            ctes += newest(f"matches_{n}", where, match, "%(limit)s", cutoffs)
+            branches.append(f"SELECT id, published_at FROM matches_{n}")
+    ctes.append(
+        f"found (id, published_at) AS MATERIALIZED (SELECT id, published_at FROM "
+        f"({' UNION ALL '.join(branches)}) matched "
+        "ORDER BY published_at DESC, id DESC LIMIT %(limit)s)"
+    )
+    return ctes
+
+
+def newest(name, where, match, limit, cutoffs):
+    """CTEs ending in `name (id, published_at)`: the newest `limit` articles where `where` and
+    `match` hold, from the first window (since each of `cutoffs`, then ever) holding enough."""
+    article = table(Article)
+    id_, published = column(Article, "id"), column(Article, "published_at")
+    ctes, windows = [], []
+    for k, since in enumerate([*cutoffs, None]):
+        window = f"{name}_{k}"
+        dated = f" AND {published} >= {since}" if since else ""
+        ctes.append(
+            f"{window} (id, published_at) AS MATERIALIZED (SELECT {id_}, {published} "
+            f"FROM {article} WHERE {where} AND {match}{dated} "
+            f"ORDER BY {published} DESC, {id_} DESC LIMIT {limit})"
+        )
+        windows.append(window)
+    enough = [f"(SELECT COUNT(*) FROM {window}) >= {limit}" for window in windows[:-1]]
+    # CASE, not AND: a wider window is read only once the narrower one fell short.
+    chosen = [
+        enough[0],
+        f"CASE WHEN {enough[0]} THEN FALSE ELSE {enough[1]} END",
+        f"CASE WHEN {enough[0]} THEN FALSE ELSE NOT {enough[1]} END",
+    ]
+    branches = " UNION ALL ".join(
+        f"SELECT id, published_at FROM {window} WHERE {condition}"
+        for window, condition in zip(windows, chosen, strict=True)
+    )
+    return [*ctes, f"{name} (id, published_at) AS MATERIALIZED ({branches})"]

@@ -219,6 +219,24 @@ def test_results_are_paginated_and_links_keep_the_search(client, settings):
     assert len(seen) == 5
 
 
+def test_the_last_page_is_the_last_and_a_huge_number_is_a_404(client, settings):
+    settings.NEWSROOM_PAGE_SIZE = 2
+    for n in range(5):
+        make_found(headline=f"Zanzibar story {n}")
+    last = found(search(client, q="zanzibar", page="last"))
+    assert last == found(search(client, q="zanzibar", page=3)) and len(last) == 1
+    assert client.get("/search/", {"q": "zanzibar", "page": "9" * 30}).status_code == 404
+
+
+@postgresql_only
+def test_a_search_leaves_the_planner_settings_as_it_found_them(client):
+    make_found(headline="Zanzibar votes")
+    assert found(search(client, q="zanzibar")) == ["Zanzibar votes"]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_indexscan")
+        assert cursor.fetchone() == ("on",)
+
+
 @pytest.mark.parametrize("page", ["99", "abc", "-1", "0", "1.5"])
 def test_a_page_that_does_not_exist_is_a_404_like_every_list(client, page):
     make_found(headline="Zanzibar votes")

@@ -154,6 +154,24 @@ def article_card(article, *, is_lead=False, heading_level=None):
     )
 
 
+@register.simple_tag
+def search_card(result):
+    """A search result: an article card with its headline, standfirst and snippet as the
+    search marked them (safe HTML, articles.search.Result)."""
+    said = words()
+    article = result.article
+    standfirst = f'<p class="standfirst">{result.standfirst}</p>' if result.standfirst else ""
+    snippet = f'<p class="search-snippet">{result.snippet}</p>' if result.snippet else ""
+    return mark_safe(
+        f'<article class="card">\n  {kicker(article, said)}\n'
+        f'  <h3 class="card-headline"><a href="{escape(article.get_absolute_url())}">'
+        f"{escape(result.headline)}</a></h3>\n"
+        f"  {standfirst}\n  {snippet}\n"
+        f'  <p class="meta">{byline(article.bylines.all(), said)} '
+        f"{dates(article.published_at, said)}</p>\n</article>\n"
+    )
+
+
 CURRENT_PAGE = ' aria-current="page"'
 
 
