@@ -53,8 +53,7 @@ def load_public_article(*, slug=None, pk=None):
     article = ARTICLE.instance(row[: len(ARTICLE)])
     byline_rows, tag_rows, section_rows = (parsed(value) for value in row[len(ARTICLE) :])
     tag_rows.sort(key=itemgetter(0))  # in the order they were tagged: the desk's order
-    section_rows.sort(key=itemgetter(0))
-    sections = [SECTION.from_json(values[1:]) for values in section_rows]
+    sections = menu_sections(section_rows)
     for section in sections:
         if section.pk == article.section_id:
             Article.section.field.set_cached_value(article, section)
@@ -79,21 +78,34 @@ def statement(vendor, key, literals):
         f"ON {column(TaggedArticle, 'tag')} = {column(Tag, 'id')} "
         f"WHERE {column(TaggedArticle, 'content_object')} = {article_id}"
     )
-    # Numbered in the menu's order by the database, whose collation sorts the names.
+    return (
+        f"SELECT {columns(Article, ARTICLE.fields)}, ({bylines}), ({tags}), "  # noqa: S608
+        f"({menu_sql(vendor)}) FROM {table(Article)} WHERE {column(Article, key)} = %s "
+        f"AND {public}"
+    )
+
+
+def menu_sql(vendor):
+    """A subquery: every section, numbered in the menu's order, as a JSON array of rows for
+    `menu_sections`."""
+    aggregate, row_of = JSON_FUNCTIONS[vendor]
+    # Numbered by the database, whose collation sorts the names.
     menu_order = ", ".join(
         f"{column(Section, name.lstrip('-'))}{' DESC' if name.startswith('-') else ''}"
         for name in Section._meta.ordering
     )
     menu = ", ".join(f"menu.{connection.ops.quote_name(f.column)}" for f in SECTION.fields)
-    sections = (
+    return (
         f"SELECT {aggregate}({row_of}(menu.place, {menu})) FROM ("
         f"SELECT ROW_NUMBER() OVER (ORDER BY {menu_order}) AS place, {columns(Section)} "
         f"FROM {table(Section)}) menu"
     )
-    return (
-        f"SELECT {columns(Article, ARTICLE.fields)}, ({bylines}), ({tags}), "  # noqa: S608
-        f"({sections}) FROM {table(Article)} WHERE {column(Article, key)} = %s AND {public}"
-    )
+
+
+def menu_sections(rows):
+    """The sections of `menu_sql`'s JSON rows, in menu order."""
+    rows.sort(key=itemgetter(0))
+    return [SECTION.from_json(values[1:]) for values in rows]
 
 
 def bylines_sql(vendor, byline=BYLINE, author=AUTHOR):

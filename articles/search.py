@@ -33,6 +33,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.generic import ListView
 
+from .context_processors import remember_sections
 from .models import Article, Author, Byline, TaggedArticle
 from .models.content import LIST_SKIPS
 from .search_ranked import (
@@ -337,6 +338,9 @@ class SearchView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         search = self.search
+        sections = getattr(context["paginator"].object_list, "sections", None)
+        if sections is not None:
+            remember_sections(self.request, sections)
         return {
             **context,
             "search": search,

@@ -99,12 +99,14 @@ def newest_ctes(languages, public, filters, *, phrase):
         if phrase:
             loose = f"{vector} @@ {tsquery(n, 'loose')}"
             ctes += newest(f"loose_{n}", where, loose, "%(phrase_candidates)s", cutoffs)
-            # Checked candidate by candidate: a subquery per row, which the planner cannot
-            # turn into a scan of the whole table testing every vector.
+            # The candidates' ids as one array: the planner looks them up together (a bitmap
+            # of the primary key) and cannot turn the check into a scan of the whole table
+            # testing every vector.
+            id_, published = column(Article, "id"), column(Article, "published_at")
             branches.append(
-                f"SELECT id, published_at FROM loose_{n} candidate "
-                f"WHERE (SELECT checked.search_vector @@ {tsquery(n)} "
-                f"FROM {article} checked WHERE checked.id = candidate.id)"
+                f"SELECT {id_}, {published} FROM {article} "
+                f"WHERE {id_} = ANY(ARRAY(SELECT id FROM loose_{n})) "
+                f"AND {vector} @@ {tsquery(n)}"
             )
         else:
             match = f"{vector} @@ {tsquery(n)}"

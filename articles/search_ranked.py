@@ -11,15 +11,14 @@ for each such shape; words, filters, limits and the time are parameters.
 import functools
 from collections.abc import Sequence
 
-from django.db import connection, transaction
+from django.db import connection
 
 from .models import Article, Author, Byline, Section
-from .public_article import SECTION, bylines_sql, ordered_bylines, parsed
+from .public_article import menu_sections, menu_sql, ordered_bylines, parsed
 from .public_sql import (
     Layout,
     column,
     columns,
-    concrete,
     fetch_all,
     prepares_statements,
     public_condition,
@@ -36,9 +35,25 @@ SNIPPET_WORDS = 30
 HTML_TAG = r'<(?:[^>"]|"[^"]*")*(?:>|$)'
 # PostgreSQL marks matches with these; they are swapped for <mark> only after escaping the text.
 START_MARK, STOP_MARK = "\ue000", "\ue001"
-# A card shows no body (its snippet is marked by the database) and no vector, and of its
-# authors only their names and links.
-CARD = Layout(Article, concrete(Article, leave_out={"body", "search_vector"}))
+# What a card shows (the search_card tag): its snippet is marked by the database, and of its
+# authors only names and links are shown. Each column left out is one a row does not carry
+# and Python does not convert (JSON, dates) twenty times per page.
+CARD = Layout(
+    Article,
+    [
+        Article._meta.get_field(name)
+        for name in (
+            "id",
+            "headline",
+            "slug",
+            "standfirst",
+            "section",
+            "genre",
+            "language",
+            "published_at",
+        )
+    ],
+)
 CARD_BYLINE = Layout(
     Byline, [Byline._meta.get_field(name) for name in ("id", "article", "author", "position")]
 )
@@ -77,8 +92,9 @@ def per_language(languages, expression_for):
 def statement(languages, filters, phrase):
     """The SQL for `languages` article languages, the filters named in `filters` and, if
     `phrase`, words holding a quoted phrase. One row per article on the page, in rank order,
-    each starting with the count of every ranked match; a single row of NULLs after that count
-    when the page is past the end."""
+    each starting with the count of every ranked match and the menu's sections (as the article
+    page's statement gives them); a single row of NULLs after those when the page is past the
+    end."""
     public, _ = public_condition(literals=True)
     public = public.replace("%s", "%(now)s")
     vector = column(Article, "search_vector")
@@ -95,28 +111,48 @@ def statement(languages, filters, phrase):
         f"regexp_replace(left({column(Article, 'body')}, %(snippet_chars)s), "
         "%(html_tag)s, ' ', 'g')"
     )
+    article_id = column(Article, "id")
+    # Rows looked up by an array of ids: one bitmap of the primary key for them all, where a
+    # join probed it once per id.
     ranked = (
         "ranked (id, published_at, rank) AS MATERIALIZED (SELECT found.id, found.published_at, "
         f"{per_language(languages, lambda n: f'ts_rank({vector}, {tsquery(n)})')} "
-        f"FROM found JOIN {table(Article)} ON {column(Article, 'id')} = found.id)"
+        f"FROM found JOIN {table(Article)} ON {article_id} = found.id "
+        f"WHERE {article_id} = ANY(ARRAY(SELECT id FROM found)))"
     )
     page = (
         "page AS MATERIALIZED (SELECT id, published_at, rank FROM ranked "
         "ORDER BY rank DESC, published_at DESC, id DESC "
         "LIMIT %(page_size)s OFFSET %(offset)s)"
     )
-    ctes = [*newest_ctes(languages, public, filter_sql(filters), phrase=phrase), ranked, page]
+    # The page's bylines in one grouped join, where a subquery per card joined the authors
+    # anew each time.
+    byline = column(Byline, "article")
+    bylines = (
+        f"bylines (article_id, rows) AS MATERIALIZED (SELECT {byline}, "
+        f"json_agg(json_build_array({columns(Byline, CARD_BYLINE.fields)}, "
+        f"{columns(Author, CARD_AUTHOR.fields)})) "
+        f"FROM {table(Byline)} JOIN {table(Author)} "
+        f"ON {column(Author, 'id')} = {column(Byline, 'author')} "
+        f"WHERE {byline} = ANY(ARRAY(SELECT id FROM page)) GROUP BY {byline})"
+    )
+    ctes = [
+        *newest_ctes(languages, public, filter_sql(filters), phrase=phrase),
+        ranked,
+        page,
+        bylines,
+    ]
     return (
         f"WITH {', '.join(ctes)} "  # noqa: S608 (every value is a parameter)
-        f"SELECT total.n, {columns(Article, CARD.fields)}, {columns(Section, SECTION.fields)}, "
+        f"SELECT total.n, total.menu, {columns(Article, CARD.fields)}, "
         f"{marked(column(Article, 'headline'), 'whole')}, "
         f"{marked(column(Article, 'standfirst'), 'whole')}, "
-        f"{marked(body, 'snippet')}, "
-        f"({bylines_sql(connection.vendor, CARD_BYLINE, CARD_AUTHOR)}) "
-        "FROM (SELECT COUNT(*) AS n FROM ranked) total LEFT JOIN (page "
-        f"JOIN {table(Article)} ON {column(Article, 'id')} = page.id "
-        f"JOIN {table(Section)} ON {column(Section, 'id')} = {column(Article, 'section')}"
-        ") ON TRUE ORDER BY page.rank DESC, page.published_at DESC, page.id DESC"
+        f"{marked(body, 'snippet')}, bylines.rows "
+        f"FROM (SELECT COUNT(*) AS n, ({menu_sql(connection.vendor)}) AS menu FROM ranked) total "
+        f"LEFT JOIN (page JOIN {table(Article)} ON {article_id} = page.id "
+        f"AND {article_id} = ANY(ARRAY(SELECT id FROM page)) "
+        "LEFT JOIN bylines ON bylines.article_id = page.id) ON TRUE "
+        "ORDER BY page.rank DESC, page.published_at DESC, page.id DESC"
     )
 
 
@@ -150,6 +186,8 @@ class RankedMatches(Sequence):
         # Past the ranked matches the paginator answers 404 from the count alone.
         self.expected_offset = offset if offset < limit else 0
         self.pages = {}
+        # The menu's sections, read with the first page.
+        self.sections = None
 
     def run(self, offset, page_size):
         search = self.search
@@ -192,23 +230,14 @@ class RankedMatches(Sequence):
             params[f"config_{n}"] = config
         params.update(windows(now, [cutoff for _, _, cutoff in present]))
         sql = statement(len(present), filters, '"' in search.query)
-        with transaction.atomic():
-            # A plain index scan is how the planner tests vectors one by one in date order,
-            # which it costs as free (it is 7 µs each); without it, windows are intersected
-            # with the GIN index's matches as bitmaps, reading no vector. At 100,000
-            # articles: median 26.4 ms -> 20.9, p95 61.0 -> 31.5 for the bench's 50 searches.
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL enable_indexscan = off")
-            # Not prepared: a plan made for no words in particular walked the window for the
-            # rarest words too (SQL median 38.5 ms against 29.5 ms).
-            rows = fetch_all(sql, params)
-            # Nothing was written: rolling back ends the setting, also when this block is
-            # only a savepoint in a longer transaction (ATOMIC_REQUESTS, tests), where a
-            # release would keep it for everything after.
-            transaction.set_rollback(True)
-        total = rows[0][0] if rows else 0
-        sections, authors = {}, {}
-        return total, [matched(row, sections, authors) for row in rows if row[1] is not None]
+        rows = without_index_scans(sql, params)
+        if rows and self.sections is None:
+            self.sections = menu_sections(parsed(rows[0][1]))
+        sections = {section.pk: section for section in self.sections or ()}
+        authors = {}
+        return rows[0][0] if rows else 0, [
+            matched(row, sections, authors) for row in rows if row[2] is not None
+        ]
 
     def page(self, offset, page_size):
         if (offset, page_size) not in self.pages:
@@ -234,16 +263,33 @@ class RankedMatches(Sequence):
         return self.page(start, stop - start)[1]
 
 
+def without_index_scans(sql, params):
+    """The rows of `sql`, planned without plain index scans.
+
+    A plain index scan is how the planner tests vectors one by one in date order, which it
+    costs as free (it is 7 µs each); without it, windows are intersected with the GIN index's
+    matches as bitmaps, reading no vector. At 100,000 articles: median 26.4 ms -> 20.9 and p95
+    61.0 -> 31.5 for the bench's 50 searches. Not prepared: a plan made for no words in
+    particular walked the window for the rarest words too (median 38.5 ms against 29.5).
+
+    One message: statements sent together run as one transaction, so SET LOCAL ends with it;
+    inside a longer transaction (ATOMIC_REQUESTS, tests), the RESET ends it."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL enable_indexscan = off; {sql}; RESET enable_indexscan", params)
+        cursor.nextset()
+        return cursor.fetchall()
+
+
 def matched(row, sections, authors):
     """(article, marked headline, marked standfirst, marked snippet) from a row; `sections` and
-    `authors` ({id: instance}) lend those already built for the page and keep new ones."""
-    end = 1 + len(CARD)
-    article = CARD.instance(row[1:end])
+    `authors` ({id: instance}) lend the menu's sections and the authors already built for the
+    page, and keep new authors."""
+    end = 2 + len(CARD)
+    article = CARD.instance(row[2:end])
     section = sections.get(article.section_id)
-    if section is None:
-        section = sections[article.section_id] = SECTION.instance(row[end : end + len(SECTION)])
-    Article.section.field.set_cached_value(article, section)
-    headline, standfirst, snippet, bylines = row[end + len(SECTION) :]
+    if section is not None:
+        Article.section.field.set_cached_value(article, section)
+    headline, standfirst, snippet, bylines = row[end:]
     article._prefetched_objects_cache = {
         "bylines": ordered_bylines(
             article, parsed(bylines), CARD_BYLINE, CARD_AUTHOR, authors=authors

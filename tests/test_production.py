@@ -136,3 +136,17 @@ def test_a_database_outage_gives_readers_a_503_page_and_the_site_recovers(client
     monkeypatch.setattr(CursorWrapper, "execute", real_execute)
     recovered = client.get(article.get_absolute_url())
     assert recovered.status_code == 200 and "Back after the outage" in recovered.content.decode()
+
+
+def test_a_worker_freezes_what_it_loaded_so_full_collections_skip_it():
+    import gc
+    import importlib
+
+    import newsroom.wsgi
+
+    gc.unfreeze()
+    try:
+        importlib.reload(newsroom.wsgi)
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()

@@ -5,6 +5,7 @@ Pages are rendered with Django's test client (no server, no network), with the p
 ("cold") and on ("warm"), in the production profile (DEBUG off).
 """
 
+import gc
 import io
 import random
 import re
@@ -318,6 +319,10 @@ def measure_changelist(*, runs, time_cap=120):
 
 
 def measure(pages, *, renders, time_cap, search, changelist_runs, log):
+    # As a gunicorn worker does once the application is loaded (newsroom/wsgi.py): otherwise a
+    # full collection walks every object of the process in the middle of some page's render.
+    gc.collect()
+    gc.freeze()
     results = {"vendor": connection.vendor, "articles": Article.objects.count(), "pages": {}}
     for mode, cache_seconds in (("cold", 0), ("warm", WARM_CACHE_SECONDS)):
         for page, path in pages.items():
