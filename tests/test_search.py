@@ -504,3 +504,37 @@ def test_the_newest_matches_are_the_same_whichever_way_they_are_found(client, mo
     make_found(headline="Harbour en français", language="fr", published_at=now)
     response = search(client, q="harbour")
     assert sorted(found(response)) == ["Day 2 harbour", "Day 4 harbour", "Harbour en français"]
+
+
+@postgresql_only
+@pytest.mark.parametrize("window", [1, 4, 100])
+def test_filtered_searches_get_the_newest_matches_from_any_window(client, monkeypatch, window):
+    # Windows are counted over the language, not the filter: a section holding few of the
+    # newest articles is looked for further back, and readers cannot tell.
+    monkeypatch.setattr("articles.search_newest.WALK_WINDOW", window)
+    monkeypatch.setattr("articles.search.MAX_RANKED", 2)
+    now = timezone.now()
+    politics, culture = make_section(slug="politics"), make_section(slug="culture")
+    for day in range(1, 13):
+        make_found(
+            headline=f"Harbour day {day}",
+            section=politics if day % 4 == 0 else culture,
+            published_at=now - timedelta(days=day),
+        )
+    response = search(client, q="harbour", section="politics")
+    assert found(response) == ["Harbour day 4", "Harbour day 8"]
+    assert "More than 2 results for “harbour”, the newest 2 shown best first" in response.text
+
+
+@postgresql_only
+def test_a_page_of_ranked_results_is_two_statements(client, settings, django_assert_num_queries):
+    # The windows' dates, then matches, ranking, count, marks, bylines and the menu together,
+    # however many results and bylines the page shows.
+    settings.NEWSROOM_SCHEDULE_RECHECK_MS = 60_000
+    for n in range(5):
+        make_found(headline=f"Zanzibar {n}", authors=[make_author(), make_author()])
+    search(client, q="zanzibar")
+    with django_assert_num_queries(2):
+        html = search(client, q="zanzibar").text
+    assert html.count('class="card"') == 5
+    assert 'class="site-nav"' in html and "Zanzibar" in html
