@@ -11,7 +11,7 @@ import functools
 import json
 from datetime import UTC, datetime
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, models
 from django.db.models import signals
 from django.db.models.base import ModelState
 from django.utils import timezone
@@ -174,12 +174,14 @@ def loaded(model, attnames, values):
     Without `Model.__init__`'s walk over every field, which was most of the cost of the
     two dozen instances an article page loads; a model something wants to hear `pre_init`
     for (it gets `__init__`'s arguments) is built by `from_db` itself."""
+    # Rows here always come through `connection`, the default database: its alias without
+    # asking the connection proxy (a thread-local lookup) for every instance.
     if signals.pre_init.has_listeners(model):
-        return model.from_db(connection.alias, attnames, values)
+        return model.from_db(DEFAULT_DB_ALIAS, attnames, values)
     made = model.__new__(model)
     made._state = state = ModelState()
     state.adding = False
-    state.db = connection.alias
+    state.db = DEFAULT_DB_ALIAS
     made.__dict__.update(zip(attnames, values, strict=True))
     if signals.post_init.has_listeners(model):
         signals.post_init.send(sender=model, instance=made)
