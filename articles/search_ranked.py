@@ -12,7 +12,7 @@ for each such shape; words, filters, limits, dates and the time are parameters.
 import functools
 from collections.abc import Sequence
 
-from django.db import connection
+from django.db import connection, transaction
 
 from .models import Article, Author, Byline, Section
 from .public_article import menu_sections, menu_sql, ordered_bylines, parsed
@@ -275,11 +275,24 @@ def without_index_scans(sql, params):
     particular walked the window for the rarest words too (median 38.5 ms against 29.5).
 
     One message: statements sent together run as one transaction, so SET LOCAL ends with it;
-    inside a longer transaction (ATOMIC_REQUESTS, tests), the RESET ends it."""
+    inside a longer transaction (ATOMIC_REQUESTS, tests), the RESET ends it. With server-side
+    binding (the `server_side_binding` option) a message holds one statement: the setting is
+    then made in a transaction of its own, rolled back, which ends it."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL enable_indexscan = off; {sql}; RESET enable_indexscan", params)
-        cursor.nextset()
-        return cursor.fetchall()
+        if not connection.settings_dict["OPTIONS"].get("server_side_binding"):
+            cursor.execute(
+                f"SET LOCAL enable_indexscan = off; {sql}; RESET enable_indexscan", params
+            )
+            cursor.nextset()
+            return cursor.fetchall()
+        with transaction.atomic():
+            cursor.execute("SET LOCAL enable_indexscan = off")
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+            # Nothing was written; a savepoint released rather than rolled back would keep
+            # the setting for the rest of a longer transaction.
+            transaction.set_rollback(True)
+        return rows
 
 
 def matched(row, sections, authors):

@@ -237,6 +237,17 @@ def test_a_search_leaves_the_planner_settings_as_it_found_them(client):
         assert cursor.fetchone() == ("on",)
 
 
+@postgresql_only
+def test_with_server_side_binding_the_planner_setting_ends_with_the_search(client, monkeypatch):
+    # Such a connection sends one statement per message: the setting gets a transaction.
+    monkeypatch.setitem(connection.settings_dict["OPTIONS"], "server_side_binding", True)
+    make_found(headline="Zanzibar votes")
+    assert found(search(client, q="zanzibar")) == ["Zanzibar votes"]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_indexscan")
+        assert cursor.fetchone() == ("on",)
+
+
 @pytest.mark.parametrize("page", ["99", "abc", "-1", "0", "1.5"])
 def test_a_page_that_does_not_exist_is_a_404_like_every_list(client, page):
     make_found(headline="Zanzibar votes")
