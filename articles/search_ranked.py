@@ -1,7 +1,7 @@
 """A page of ranked search results on PostgreSQL in two round trips: the dates that bound the
 windows the newest matches are looked for in (articles.search_newest), then one statement for
 the rest: those matches, ranked in their own language, counted, one page of them with their
-passages marked and their bylines, and the menu's sections.
+passages marked and their bylines. The menu's sections come with the dates.
 
 Built as querysets, the page was five round trips, and most of its Python time went to
 compiling three of them, each with a CASE per language, on every search. The SQL depends only
@@ -94,9 +94,8 @@ def per_language(languages, expression_for):
 def statement(languages, filters, phrase):
     """The SQL for `languages` article languages, the filters named in `filters` and, if
     `phrase`, words holding a quoted phrase. One row per article on the page, in rank order,
-    each starting with the count of every ranked match and the menu's sections (as the article
-    page's statement gives them); a single row of NULLs after those when the page is past the
-    end."""
+    each starting with the count of every ranked match; a single row of NULLs after that count
+    when the page is past the end."""
     public, _ = public_condition(literals=True)
     public = public.replace("%s", "%(now)s")
     vector = column(Article, "search_vector")
@@ -146,11 +145,11 @@ def statement(languages, filters, phrase):
     ]
     return (
         f"WITH {', '.join(ctes)} "  # noqa: S608 (every value is a parameter)
-        f"SELECT total.n, total.menu, {columns(Article, CARD.fields)}, "
+        f"SELECT total.n, {columns(Article, CARD.fields)}, "
         f"{marked(column(Article, 'headline'), 'whole')}, "
         f"{marked(column(Article, 'standfirst'), 'whole')}, "
         f"{marked(body, 'snippet')}, bylines.rows "
-        f"FROM (SELECT COUNT(*) AS n, ({menu_sql(connection.vendor)}) AS menu FROM ranked) total "
+        "FROM (SELECT COUNT(*) AS n FROM ranked) total "
         f"LEFT JOIN (page JOIN {table(Article)} ON {article_id} = page.id "
         f"AND {article_id} = ANY(ARRAY(SELECT id FROM page)) "
         "LEFT JOIN bylines ON bylines.article_id = page.id) ON TRUE "
@@ -160,8 +159,11 @@ def statement(languages, filters, phrase):
 
 @functools.lru_cache(maxsize=8)
 def cutoffs_statement(languages):
+    """`cutoffs_sql`'s row, then the menu's sections (as the article page's statement gives
+    them): the page needs them either way, and this statement is one row."""
     public, _ = public_condition(literals=True)
-    return cutoffs_sql(languages, public.replace("%s", "%(now)s"))
+    dates = cutoffs_sql(languages, public.replace("%s", "%(now)s"))
+    return f"{dates}, ({menu_sql(connection.vendor)})"
 
 
 @functools.cache
@@ -188,7 +190,7 @@ class RankedMatches(Sequence):
         # Past the ranked matches the paginator answers 404 from the count alone.
         self.expected_offset = offset if offset < limit else 0
         self.pages = {}
-        # The menu's sections, read with the first page.
+        # The menu's sections, read with the windows' dates.
         self.sections = None
 
     def run(self, offset, page_size):
@@ -217,7 +219,10 @@ class RankedMatches(Sequence):
         configs = list(self.configs.items())
         for n, (code, _) in enumerate(configs):
             params[f"language_{n}"] = code
-        (dates,) = fetch_all(cutoffs_statement(len(configs)), params, prepare=prepares_statements())
+        (row,) = fetch_all(cutoffs_statement(len(configs)), params, prepare=prepares_statements())
+        *dates, menu = row
+        if self.sections is None:
+            self.sections = menu_sections(parsed(menu))
         # A language nothing public is written in is left out of the statement (planning
         # each language's windows is a millisecond).
         present = [
@@ -233,12 +238,10 @@ class RankedMatches(Sequence):
         params.update(windows(now, [cutoff for _, _, cutoff in present]))
         sql = statement(len(present), filters, '"' in search.query)
         rows = without_index_scans(sql, params)
-        if rows and self.sections is None:
-            self.sections = menu_sections(parsed(rows[0][1]))
-        sections = {section.pk: section for section in self.sections or ()}
+        sections = {section.pk: section for section in self.sections}
         authors = {}
         return rows[0][0] if rows else 0, [
-            matched(row, sections, authors) for row in rows if row[2] is not None
+            matched(row, sections, authors) for row in rows if row[1] is not None
         ]
 
     def page(self, offset, page_size):
@@ -299,8 +302,8 @@ def matched(row, sections, authors):
     """(article, marked headline, marked standfirst, marked snippet) from a row; `sections` and
     `authors` ({id: instance}) lend the menu's sections and the authors already built for the
     page, and keep new authors."""
-    end = 2 + len(CARD)
-    article = CARD.instance(row[2:end])
+    end = 1 + len(CARD)
+    article = CARD.instance(row[1:end])
     section = sections.get(article.section_id)
     if section is not None:
         Article.section.field.set_cached_value(article, section)

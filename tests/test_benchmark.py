@@ -90,3 +90,17 @@ def test_bench_smoke_serves_every_page_under_load(tmp_path, engine):
     assert engine in report
     # The project's own database was left alone.
     assert _stat(PROJECT_DB) == project_db_before
+
+
+@pytest.mark.django_db
+def test_search_at_scale_is_measured_after_a_first_pass_over_the_same_queries():
+    from articles.benchmark.inprocess import measure_search
+    from articles.search import refresh_search_vector
+
+    from .factories import make_article
+
+    refresh_search_vector([make_article(headline="Market farmers vote") for _ in range(3)])
+    measured = measure_search(count=6)
+    assert measured["n"] == measured["first_pass"]["n"] == 6
+    assert measured["first_pass"]["median_ms"] > 0 and measured["p95_ms"] > 0
+    assert len(measured["all"]) == 6 and len(measured["slowest"]) == 3

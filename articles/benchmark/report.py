@@ -436,6 +436,15 @@ def render(results):
                 f"p95 {number(search['without_phrases']['p95_ms'])} ms."
                 if search.get("without_phrases")
                 else ""
+            )
+            + (
+                " Measured after one pass over the same queries (as on a live site, the index "
+                "and the newest articles in memory); that first pass: "
+                f"median {number(search['first_pass']['median_ms'])} ms, "
+                f"p95 {number(search['first_pass']['p95_ms'])} ms, "
+                f"slowest {number(search['first_pass']['max_ms'])} ms."
+                if search.get("first_pass")
+                else ""
             ),
             "",
             "Slowest queries:",
