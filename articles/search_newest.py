@@ -56,7 +56,9 @@ def newest_params(text):
 
 def cutoffs_sql(languages, public):
     """One row: per language, the date of its newest public article and of its WALK_WINDOW-th
-    newest (whichever way ties fall), each NULL when there is none; read from an index alone.
+    newest (whichever way ties fall), each NULL when there is none, read from an index alone;
+    and the words as that language's configuration parses them (`querytree`, for
+    `is_conjunction`).
 
     Asked apart, before the statement that uses them: written into it as values, they let the
     planner see how many articles each window holds (as a subquery's result it guessed a few
@@ -66,10 +68,22 @@ def cutoffs_sql(languages, public):
     language = column(Article, "language")
     return "SELECT " + ", ".join(
         f"(SELECT {published} FROM {article} WHERE {public} AND {language} = %(language_{n})s "
-        f"ORDER BY {published} DESC LIMIT 1 OFFSET {offset})"
+        f"ORDER BY {published} DESC LIMIT 1 OFFSET 0), "
+        f"(SELECT {published} FROM {article} WHERE {public} AND {language} = %(language_{n})s "
+        f"ORDER BY {published} DESC LIMIT 1 OFFSET %(window_offset)s), "
+        f"querytree({tsquery(n)})"
         for n in range(languages)
-        for offset in ("0", "%(window_offset)s")
     )
+
+
+def is_conjunction(tree):
+    """Whether a parsed query (`querytree`'s text) asks for two words together, or a phrase:
+    `'a' & 'b'`, `'a' <-> 'b'`, not `'a' | 'b'` nor `'a' & !'b'` (websearch's "a -b", each
+    exclusion one & and one !).
+
+    Such words match fewer articles than each alone, and reach the wider windows; a single word
+    or alternatives match at least as often as their commonest word."""
+    return "<" in tree or tree.count("&") > tree.count("!")
 
 
 def windows(now, cutoffs):

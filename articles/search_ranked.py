@@ -25,7 +25,14 @@ from .public_sql import (
     public_condition,
     table,
 )
-from .search_newest import cutoffs_sql, newest_ctes, newest_params, tsquery, windows
+from .search_newest import (
+    cutoffs_sql,
+    is_conjunction,
+    newest_ctes,
+    newest_params,
+    tsquery,
+    windows,
+)
 
 # Snippets are picked from the opening of the body, which news writing front-loads: PostgreSQL
 # parses what it marks at about 0.25 µs a character, twenty times a page (2,500 characters
@@ -217,27 +224,33 @@ class RankedMatches(Sequence):
             ),
         }
         configs = list(self.configs.items())
-        for n, (code, _) in enumerate(configs):
+        for n, (code, config) in enumerate(configs):
             params[f"language_{n}"] = code
+            params[f"config_{n}"] = config
         (row,) = fetch_all(cutoffs_statement(len(configs)), params, prepare=prepares_statements())
-        *dates, menu = row
+        *found, menu = row
         if self.sections is None:
             self.sections = menu_sections(parsed(menu))
         # A language nothing public is written in is left out of the statement (planning
         # each language's windows is a millisecond).
         present = [
-            (code, config, cutoff)
-            for (code, config), newest, cutoff in zip(configs, dates[::2], dates[1::2], strict=True)
+            (code, config, cutoff, tree)
+            for (code, config), (newest, cutoff, tree) in zip(
+                configs, zip(*[iter(found)] * 3, strict=True), strict=True
+            )
             if newest is not None
         ]
         if not present:
             return 0, []
-        for n, (code, config, _) in enumerate(present):
+        for n, (code, config, _, _) in enumerate(present):
             params[f"language_{n}"] = code
             params[f"config_{n}"] = config
-        params.update(windows(now, [cutoff for _, _, cutoff in present]))
+        params.update(windows(now, [cutoff for _, _, cutoff, _ in present]))
         sql = statement(len(present), filters, '"' in search.query)
-        rows = without_index_scans(sql, params)
+        if any(is_conjunction(tree) for _, _, _, tree in present):
+            rows = without_index_scans(sql, params)
+        else:
+            rows = fetch_all(sql, params)
         sections = {section.pk: section for section in self.sections}
         authors = {}
         return rows[0][0] if rows else 0, [

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from articles.models import Article, Author
 from articles.search import MAX_QUERY_LENGTH, Search, refresh_search_vector
-from articles.search_newest import loosened
+from articles.search_newest import is_conjunction, loosened
 
 from .factories import make_article, make_author, make_section
 
@@ -231,7 +231,7 @@ def test_the_last_page_is_the_last_and_a_huge_number_is_a_404(client, settings):
 @postgresql_only
 def test_a_search_leaves_the_planner_settings_as_it_found_them(client):
     make_found(headline="Zanzibar votes")
-    assert found(search(client, q="zanzibar")) == ["Zanzibar votes"]
+    assert found(search(client, q="zanzibar votes")) == ["Zanzibar votes"]
     with connection.cursor() as cursor:
         cursor.execute("SHOW enable_indexscan")
         assert cursor.fetchone() == ("on",)
@@ -242,10 +242,51 @@ def test_with_server_side_binding_the_planner_setting_ends_with_the_search(clien
     # Such a connection sends one statement per message: the setting gets a transaction.
     monkeypatch.setitem(connection.settings_dict["OPTIONS"], "server_side_binding", True)
     make_found(headline="Zanzibar votes")
-    assert found(search(client, q="zanzibar")) == ["Zanzibar votes"]
+    assert found(search(client, q="zanzibar votes")) == ["Zanzibar votes"]
     with connection.cursor() as cursor:
         cursor.execute("SHOW enable_indexscan")
         assert cursor.fetchone() == ("on",)
+
+
+@postgresql_only
+@pytest.mark.parametrize(
+    ("typed", "together"),
+    [
+        ("fuel", False),
+        ("fuel or market", False),
+        ("drought -morning", False),
+        ("fuel or market -rain", False),
+        ("the market", False),  # a stop word is no second word
+        ("loan families", True),
+        ("loan families -rain", True),
+        ('"harvest road"', True),
+        ('fuel or "harvest road"', True),
+    ],
+)
+def test_words_asked_together_are_told_apart_from_alternatives(typed, together):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT querytree(websearch_to_tsquery('english', %s))", [typed])
+        assert is_conjunction(cursor.fetchone()[0]) is together
+
+
+@postgresql_only
+@pytest.mark.parametrize("query", ["harbour", "harbour or market", "harbour -votes"])
+def test_alternatives_and_single_words_find_the_same_as_the_bitmap_plans(
+    client, monkeypatch, query
+):
+    # The planner may walk dates in order for these; with every window forced to the index's
+    # bitmaps, the newest matches must be the same.
+    monkeypatch.setattr("articles.search_newest.WALK_WINDOW", 2)
+    monkeypatch.setattr("articles.search.MAX_RANKED", 3)
+    now = timezone.now()
+    for day in range(1, 9):
+        make_found(
+            headline=f"Day {day} {'harbour' if day % 3 else 'market'}",
+            published_at=now - timedelta(days=day),
+        )
+    chosen = found(search(client, q=query))
+    monkeypatch.setattr("articles.search_ranked.is_conjunction", lambda tree: True)
+    assert found(search(client, q=query)) == chosen and len(chosen) == 3
 
 
 @pytest.mark.parametrize("page", ["99", "abc", "-1", "0", "1.5"])
