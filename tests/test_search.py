@@ -229,18 +229,14 @@ def test_the_last_page_is_the_last_and_a_huge_number_is_a_404(client, settings):
 
 
 @postgresql_only
-def test_a_search_leaves_the_planner_settings_as_it_found_them(client):
-    make_found(headline="Zanzibar votes")
-    assert found(search(client, q="zanzibar votes")) == ["Zanzibar votes"]
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW enable_indexscan")
-        assert cursor.fetchone() == ("on",)
-
-
-@postgresql_only
-def test_with_server_side_binding_the_planner_setting_ends_with_the_search(client, monkeypatch):
-    # Such a connection sends one statement per message: the setting gets a transaction.
-    monkeypatch.setitem(connection.settings_dict["OPTIONS"], "server_side_binding", True)
+@pytest.mark.parametrize("server_side_binding", [False, True])
+def test_a_search_leaves_the_planner_settings_as_it_found_them(
+    client, monkeypatch, server_side_binding
+):
+    # With server-side binding a message holds one statement: the setting gets a transaction.
+    monkeypatch.setitem(
+        connection.settings_dict["OPTIONS"], "server_side_binding", server_side_binding
+    )
     make_found(headline="Zanzibar votes")
     assert found(search(client, q="zanzibar votes")) == ["Zanzibar votes"]
     with connection.cursor() as cursor:
