@@ -108,14 +108,13 @@ def menu_sections(rows):
     return [SECTION.from_json(values[1:]) for values in rows]
 
 
-def bylines_sql(vendor, byline=BYLINE, author=AUTHOR):
-    """A subquery: the bylines of the article table's current row, each with its author (the
-    columns of the `byline` and `author` layouts), as a JSON array of rows for
-    `ordered_bylines` (NULL when it has none)."""
+def bylines_sql(vendor):
+    """A subquery: the bylines of the article table's current row, each with its author, as a
+    JSON array of rows for `ordered_bylines` (NULL when it has none)."""
     aggregate, row_of = JSON_FUNCTIONS[vendor]
     return (
-        f"SELECT {aggregate}({row_of}({columns(Byline, byline.fields)}, "
-        f"{columns(Author, author.fields)})) "
+        f"SELECT {aggregate}({row_of}({columns(Byline, BYLINE.fields)}, "
+        f"{columns(Author, AUTHOR.fields)})) "
         f"FROM {table(Byline)} JOIN {table(Author)} "
         f"ON {column(Author, 'id')} = {column(Byline, 'author')} "
         f"WHERE {column(Byline, 'article')} = {column(Article, 'id')}"

@@ -17,7 +17,7 @@ narrower one sufficed.
 
 A quoted phrase needs each candidate's word positions, which only its vector holds: it is
 checked on the newest PHRASE_CANDIDATES articles holding all its words (found in the same
-widening windows), not on every one of them.
+windows, from the wider one on), not on every one of them.
 """
 
 import re
@@ -28,10 +28,6 @@ from .public_sql import column, table
 WALK_WINDOW = 2000
 WIDENING = 10
 PHRASE_CANDIDATES = 1000
-# The narrow window rarely holds that many articles with all a phrase's words (half of its
-# articles would need them): the candidates are looked for from the wider one on, so the index
-# is read once rather than twice. (Windows skipped: 0 or 1.)
-PHRASE_SKIPS = 1
 # In websearch syntax, -"a b" excludes a phrase.
 NEGATED_PHRASE = re.compile(r'-"[^"]*(?:"|$)')
 
@@ -116,9 +112,10 @@ def newest_ctes(languages, public, filters, *, phrase):
         cutoffs = [f"%(since_{n}_{k})s" for k in range(2)]
         if phrase:
             loose = f"{vector} @@ {tsquery(n, 'loose')}"
-            ctes += newest(
-                f"loose_{n}", where, loose, "%(phrase_candidates)s", cutoffs[PHRASE_SKIPS:]
-            )
+            # The narrow window rarely holds that many articles with all a phrase's words
+            # (half of its articles would need them): the candidates are looked for from the
+            # wider one on, so the index is read once rather than twice.
+            ctes += newest(f"loose_{n}", where, loose, "%(phrase_candidates)s", cutoffs[1:])
             # The candidates' ids as one array: the planner looks them up together (a bitmap
             # of the primary key) and cannot turn the check into a scan of the whole table
             # testing every vector.

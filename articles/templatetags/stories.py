@@ -133,24 +133,34 @@ def story_link(article):
     )
 
 
-@register.simple_tag
-def article_card(article, *, is_lead=False, heading_level=None):
-    """A card in a list: kicker, headline, standfirst, byline and date."""
+def card(article, headline, paragraphs, *, is_lead=False, level="3"):
+    """A card's markup: kicker, `headline` (HTML) linking to the article, `paragraphs` (HTML,
+    one line each, empty ones kept as blank lines), byline and date."""
     said = words()
-    level = escape(heading_level or "3")
     lead = " card-lead" if is_lead else ""
-    standfirst = (
-        f'<p class="standfirst">{escape(article.standfirst)}</p>' if article.standfirst else ""
-    )
+    body = "".join(f"  {paragraph}\n" for paragraph in paragraphs)
     return mark_safe(
         f'<article class="card{lead}">\n  {kicker(article, said)}\n'
         f'  <h{level} class="card-headline{" card-headline-lead" if is_lead else ""}">'
-        f'<a href="{escape(article.get_absolute_url())}">{escape(article.headline)}</a>'
-        f"</h{level}>\n"
-        f"  {standfirst}\n"
+        f'<a href="{escape(article.get_absolute_url())}">{headline}</a></h{level}>\n'
+        f"{body}"
         f'  <p class="meta">{byline(article.bylines.all(), said)} '
-        f"{dates(article.published_at, said)}</p>"
-        "\n</article>\n"
+        f"{dates(article.published_at, said)}</p>\n</article>\n"
+    )
+
+
+@register.simple_tag
+def article_card(article, *, is_lead=False, heading_level=None):
+    """A card in a list: kicker, headline, standfirst, byline and date."""
+    standfirst = (
+        f'<p class="standfirst">{escape(article.standfirst)}</p>' if article.standfirst else ""
+    )
+    return card(
+        article,
+        escape(article.headline),
+        [standfirst],
+        is_lead=is_lead,
+        level=escape(heading_level or "3"),
     )
 
 
@@ -158,18 +168,9 @@ def article_card(article, *, is_lead=False, heading_level=None):
 def search_card(result):
     """A search result: an article card with its headline, standfirst and snippet as the
     search marked them (safe HTML, articles.search.Result)."""
-    said = words()
-    article = result.article
     standfirst = f'<p class="standfirst">{result.standfirst}</p>' if result.standfirst else ""
     snippet = f'<p class="search-snippet">{result.snippet}</p>' if result.snippet else ""
-    return mark_safe(
-        f'<article class="card">\n  {kicker(article, said)}\n'
-        f'  <h3 class="card-headline"><a href="{escape(article.get_absolute_url())}">'
-        f"{escape(result.headline)}</a></h3>\n"
-        f"  {standfirst}\n  {snippet}\n"
-        f'  <p class="meta">{byline(article.bylines.all(), said)} '
-        f"{dates(article.published_at, said)}</p>\n</article>\n"
-    )
+    return card(result.article, escape(result.headline), [standfirst, snippet])
 
 
 CURRENT_PAGE = ' aria-current="page"'
