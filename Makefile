@@ -56,11 +56,11 @@ serve: $(STAMP)
 
 # Load test on a fresh benchmark database (never the project's); writes docs/benchmarks.md.
 bench: $(STAMP)
-	DEBUG=0 SECRET_KEY='$(SECRET_KEY)' $(BIN)/python manage.py bench $(BENCH_ARGS)
+	DEBUG=0 NEWSROOM_DEVTOOLS=1 SECRET_KEY='$(SECRET_KEY)' $(BIN)/python manage.py bench $(BENCH_ARGS)
 
 # The same in under a minute with 200 articles: proves every page works under load.
 bench-smoke: $(STAMP)
-	DEBUG=0 SECRET_KEY='$(SECRET_KEY)' $(BIN)/python manage.py bench --smoke $(BENCH_ARGS)
+	DEBUG=0 NEWSROOM_DEVTOOLS=1 SECRET_KEY='$(SECRET_KEY)' $(BIN)/python manage.py bench --smoke $(BENCH_ARGS)
 
 # Under load and faults: readers at 64 connections for 60 s while a moderator publishes, then
 # Redis killed and the database cut off (`manage.py loadtest --help`). Needs DATABASE_URL on
@@ -71,4 +71,4 @@ LOADTEST_ARGS ?=
 .PHONY: loadtest
 
 loadtest: $(STAMP)
-	DEBUG=0 SECRET_KEY='$(SECRET_KEY)' $(BIN)/python manage.py loadtest $(LOADTEST_ARGS)
+	DEBUG=0 NEWSROOM_DEVTOOLS=1 SECRET_KEY='$(SECRET_KEY)' $(BIN)/python manage.py loadtest $(LOADTEST_ARGS)

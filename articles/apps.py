@@ -5,8 +5,3 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
     verbose_name = "Newsroom"
-
-    def ready(self):
-        from .caching import connect_signals
-
-        connect_signals()

@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .importing import import_piece, read_piece
-from .models import Article, Author, Section
-from .search import refresh_search_vector
+from articles.importing import import_piece, read_piece
+from articles.models import Article, Author, Section
+from search.query import refresh_search_vector
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 

@@ -9,9 +9,9 @@ from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from . import revisions
-from .images import clean_image_upload
-from .models import Article, Author, Revision
+from articles import revisions
+from articles.models import Article, Author, Revision
+from images.uploads import clean_image_upload
 
 MAX_TAGS = 20
 MAX_TAG_LENGTH = 100

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
 
-from .models import Article, Author, Byline
-from .models.content import RESERVED_ARTICLE_SLUGS
-from .search import refresh_search_vector
+from articles.models import Article, Author, Byline
+from articles.models.content import RESERVED_ARTICLE_SLUGS
+from search.query import refresh_search_vector
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_HEADLINE_LENGTH = Article._meta.get_field("headline").max_length

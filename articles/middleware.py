@@ -6,8 +6,8 @@ from django.db import DatabaseError
 from django.db.models import Min
 from django.utils import timezone
 
-from .models import Revision
-from .revisions import publish_due_revisions
+from articles.models import Revision
+from articles.revisions import publish_due_revisions
 
 logger = logging.getLogger(__name__)
 

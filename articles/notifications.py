@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .roles import MODERATOR
+from articles.roles import MODERATOR
 
 # Which transitions tell whom. Anything not listed sends nothing.
 TO_MODERATORS = {"submit", "submit_changes"}

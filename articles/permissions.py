@@ -2,7 +2,7 @@
 
 from django.db.models import Exists, OuterRef, Q
 
-from .models import Article, Byline
+from articles.models import Article, Byline
 
 # What a writer may still change; once submitted or live, the piece is the moderators'.
 WRITER_EDITABLE_STATUSES = {Article.Status.DRAFT, Article.Status.CHANGES_REQUESTED}

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 
-from .models import Article
+from articles.models import Article
 
 SHARE_SALT = "articles.preview.share"
 

@@ -10,11 +10,11 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .models import Article, Author, Byline, Correction, Revision, Section
-from .renditions import refresh_renditions
-from .sanitize import sanitize_html
-from .search import refresh_search_vector
-from .slugs import record_slug_change
+from articles.models import Article, Author, Byline, Correction, Revision, Section
+from articles.sanitize import sanitize_html
+from articles.slugs import record_slug_change
+from images.renditions import refresh_renditions
+from search.query import refresh_search_vector
 
 TEXT_FIELDS = [
     "headline",

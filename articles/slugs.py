@@ -1,6 +1,6 @@
 """Slug changes of articles readers may already have linked to."""
 
-from .models import SlugRedirect
+from articles.models import SlugRedirect
 
 
 def record_slug_change(article, *, old_slug):

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import notifications, permissions, revisions
-from .models import Article, AuditEntry, Correction, EditorialNote
+from articles import notifications, permissions, revisions
+from articles.models import Article, AuditEntry, Correction, EditorialNote
 
 
 class State:

@@ -89,7 +89,17 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "axes",
     "articles",
+    "public",
+    "search",
+    "syndication",
+    "pagecache",
+    "images",
+    "backups",
 ]
+# Benchmarks, load tests and the synthetic corpus: for development only. `make bench` and
+# `make loadtest` run with DEBUG off and turn them on with NEWSROOM_DEVTOOLS=1.
+if env_bool("NEWSROOM_DEVTOOLS", DEBUG):
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "newsroom.request_id.RequestIdMiddleware",
@@ -99,7 +109,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the page cache, so cached pages get ETags and answer 304 too.
     "django.middleware.http.ConditionalGetMiddleware",
-    "articles.caching.PublicPageCacheMiddleware",
+    "pagecache.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -142,7 +152,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.site",
+                "public.context_processors.site",
             ],
         },
     },
@@ -169,7 +179,7 @@ if ON_POSTGRESQL:
     # Django's, with health checks only for connections idle a second or more (its docstring).
     DATABASES["default"]["ENGINE"] = "newsroom.postgresql"
 if ON_POSTGRESQL and env_bool("DATABASE_PREPARED_STATEMENTS", True):
-    # Only the queries that ask for it are prepared (articles.public_sql.fetch_all); Django's
+    # Only the queries that ask for it are prepared (public.public_sql.fetch_all); Django's
     # own bind their parameters in Python and never are. Turn it off behind a pooler that
     # cannot keep prepared statements (PgBouncer's transaction mode before 1.21).
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
@@ -189,6 +199,8 @@ LANGUAGES = [("en", "English"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "articles" / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
+# Dates in the house style of each language (newsroom/formats/), through Django's `date` filter.
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -254,7 +266,7 @@ NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 300)
 NEWSROOM_SCHEDULE_RECHECK_MS = env_int("NEWSROOM_SCHEDULE_RECHECK_MS", 1000)
 NEWSROOM_BROWSER_CACHE_SECONDS = env_int("NEWSROOM_BROWSER_CACHE_SECONDS", 60)
 # Each process also keeps the pages it served last, up to this many bytes (0: none), so a hit
-# fetches only the site's version from the shared cache, not the page (articles.caching).
+# fetches only the site's version from the shared cache, not the page (pagecache.middleware).
 NEWSROOM_PAGE_CACHE_LOCAL_BYTES = env_int("NEWSROOM_PAGE_CACHE_LOCAL_BYTES", 16 * 1024 * 1024)
 
 # Items per feed. Each carries its whole body and readers poll often: 20 full stories is about

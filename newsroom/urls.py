@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
-from articles import sitemaps
 from newsroom.health import healthz
+from syndication import sitemaps
 
 admin.site.site_header = f"{settings.NEWSROOM_SITE_NAME} desk"
 admin.site.site_title = f"{settings.NEWSROOM_SITE_NAME} desk"
@@ -24,7 +24,7 @@ urlpatterns = [
     path("sitemap-<section>.xml", sitemaps.sitemap_section, name="sitemap-section"),
     path("news-sitemap.xml", sitemaps.news_sitemap, name="news-sitemap"),
     path("robots.txt", sitemaps.robots_txt, name="robots"),
-    path("", include("articles.urls")),
+    path("", include("public.urls")),
 ]
 
 if settings.DEBUG:

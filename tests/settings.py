@@ -3,6 +3,7 @@
 import os
 import tempfile
 
+os.environ.setdefault("NEWSROOM_DEVTOOLS", "1")
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret-but-long-enough-for-the-check")
 
 from newsroom.settings import *  # noqa: E402

@@ -29,7 +29,7 @@ PAGES = [
 
 ADD_PICTURE = """
 from articles.models import Article
-from articles.renditions import refresh_renditions
+from images.renditions import refresh_renditions
 from tests.factories import jpeg_file
 article = Article.objects.get(slug__startswith="mali-russia")
 article.hero_image.save("bamex.jpg", jpeg_file(1200, 700), save=False)

@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from articles.benchmark import PAGES
-from articles.benchmark.report import PAGE_LABELS
+from devtools.benchmark import PAGES
+from devtools.benchmark.report import PAGE_LABELS
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_DB = ROOT / "var" / "newsroom.sqlite3"
@@ -94,8 +94,8 @@ def test_bench_smoke_serves_every_page_under_load(tmp_path, engine):
 
 @pytest.mark.django_db
 def test_search_at_scale_is_measured_after_a_first_pass_over_the_same_queries():
-    from articles.benchmark.inprocess import measure_search
-    from articles.search import refresh_search_vector
+    from devtools.benchmark.inprocess import measure_search
+    from search.query import refresh_search_vector
 
     from .factories import make_article
 

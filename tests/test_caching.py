@@ -1,6 +1,7 @@
 """The public page cache, on real Redis: hits, validators, exact invalidation, staff, schedules."""
 
 import gzip
+import os
 import uuid
 from datetime import timedelta
 
@@ -14,16 +15,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import cache_versions, revisions
-from articles.caching import LocalCopies, PageEntry, page_keys
+from articles import revisions
 from articles.models import Article
 from articles.workflow import apply_transition
+from pagecache import versions as cache_versions
+from pagecache.middleware import LocalCopies, PageEntry, page_keys
 
 from .factories import make_article, make_author, make_section, make_user
 
 pytestmark = pytest.mark.django_db
 
-REDIS = "redis://127.0.0.1:6379/15"
+# Parallel runs on one machine each take a database of their own (TEST_REDIS_URL).
+REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 @pytest.fixture(autouse=True)

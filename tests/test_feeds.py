@@ -13,9 +13,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import feeds
 from articles.models import Article
-from articles.renditions import refresh_renditions
+from images.renditions import refresh_renditions
+from syndication import feeds
 
 from . import factories
 from .factories import jpeg_file, make_article, make_author, make_section

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageCms, ImageFile
 from PIL.PngImagePlugin import PngInfo
 
-from articles.images import (
+from images.uploads import (
     ACCEPTED_FORMATS,
     RENDITION_WIDTHS,
     clean_image_upload,

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from articles.benchmark.loadgen import LoadResult
-from articles.loadtest.faults import REDIS_SERVER, TcpProxy
-from articles.loadtest.htmlform import form_fields, replace
-from articles.loadtest.report import Segment, no_errors
+from devtools.benchmark.loadgen import LoadResult
+from devtools.loadtest.faults import REDIS_SERVER, TcpProxy
+from devtools.loadtest.htmlform import form_fields, replace
+from devtools.loadtest.report import Segment, no_errors
 
 ROOT = Path(__file__).resolve().parent.parent
 ON_POSTGRESQL = settings.ON_POSTGRESQL
@@ -66,7 +66,7 @@ def test_short_load_test_passes_under_load_and_faults_and_drops_its_database(tmp
 def database_exists(name):
     import psycopg
 
-    from articles.management.commands.loadtest import pg_database
+    from devtools.management.commands.loadtest import pg_database
 
     db = pg_database(name, os.environ["DATABASE_URL"])
     conninfo = db.url.replace(f"/{name}", "/postgres").replace("postgres://", "postgresql://", 1)

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from articles import revisions
 from articles.models import Article
-from articles.search import refresh_search_vector
 from articles.slugs import record_slug_change
+from search.query import refresh_search_vector
 
 from .factories import make_article, make_author, make_section
 

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article, Section
-from articles.renditions import refresh_renditions
+from images.renditions import refresh_renditions
 
 from .factories import jpeg_file, make_article, make_author, make_section
 

@@ -1,11 +1,11 @@
-"""Rows made into instances as the ORM makes them (articles.public_sql)."""
+"""Rows made into instances as the ORM makes them (public.public_sql)."""
 
 import pytest
 from django.db import connection
 from django.db.models import signals
 
 from articles.models import Article
-from articles.public_sql import columns, concrete, instance, loaded, table
+from public.public_sql import columns, concrete, instance, loaded, table
 
 from .factories import make_article
 

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Correction
-from articles.renditions import refresh_renditions
-from articles.search import refresh_search_vector
+from images.renditions import refresh_renditions
+from search.query import refresh_search_vector
 
 from .factories import jpeg_file, make_article, make_author, make_section
 

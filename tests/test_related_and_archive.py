@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
-from articles.related import read_next
+from public.related import read_next
 
 from .factories import make_article, make_author, make_section
 
@@ -104,7 +104,7 @@ def test_untagged_article_gets_its_sections_newest_four(client):
 
 
 def test_related_counts_shared_tags_among_each_tags_latest_pieces(story, monkeypatch):
-    monkeypatch.setattr("articles.related.TAG_CANDIDATES", 2)
+    monkeypatch.setattr("public.related.TAG_CANDIDATES", 2)
     elsewhere = make_section()
     make_article(
         headline="Tagged first", section=elsewhere, tags=["Mali"], published_at=ago(minutes=1)
@@ -162,7 +162,7 @@ def test_more_from_each_author_in_byline_order_newest_three_with_a_link(client):
 
 
 def test_more_from_an_author_is_chosen_among_their_latest_bylines(monkeypatch):
-    monkeypatch.setattr("articles.related.AUTHOR_CANDIDATES", 3)
+    monkeypatch.setattr("public.related.AUTHOR_CANDIDATES", 3)
     writer = make_author()
     story = make_article(authors=[writer])
     # Written in this order (bylines too), published in another.
@@ -214,7 +214,7 @@ def test_the_planner_expects_only_the_few_pieces_read_next_can_pick(monkeypatch)
     """An author with many pieces once made PostgreSQL expect hundreds of picks and read every
     article to join them (6 ms at 10,000 articles, growing with the archive)."""
     # Unprepared, so the query log holds the statement with its values, ready to EXPLAIN.
-    monkeypatch.setattr("articles.related.prepares_statements", lambda: False)
+    monkeypatch.setattr("public.related.prepares_statements", lambda: False)
     authors = [make_author(), make_author()]
     for _ in range(60):
         make_article(authors=authors, tags=["Mali"])
@@ -265,7 +265,7 @@ def test_read_next_is_planned_once_per_connection_and_finds_the_same_pieces(monk
     assert len(statements) == 1 and statements[0].startswith("WITH picked")
     # The one plan serves every article: the status is written in, the time is a parameter.
     assert "'published'" in statements[0] and "$" in statements[0]
-    monkeypatch.setattr("articles.related.prepares_statements", lambda: False)
+    monkeypatch.setattr("public.related.prepares_statements", lambda: False)
     assert picks() == prepared
     assert len(prepared[0]) == 4 and len(prepared[1]) == 2
 
@@ -287,8 +287,8 @@ def test_the_article_page_prepares_its_two_queries_and_draws_the_same_page(clien
     assert all(isinstance(sql, str) for sql in logged)
     (read_next_sql,) = [sql for sql in logged if sql.startswith("WITH picked")]
     assert str(story.pk) in read_next_sql and "%s" not in read_next_sql  # its values, as sent
-    monkeypatch.setattr("articles.public_article.prepares_statements", lambda: False)
-    monkeypatch.setattr("articles.related.prepares_statements", lambda: False)
+    monkeypatch.setattr("public.article_query.prepares_statements", lambda: False)
+    monkeypatch.setattr("public.related.prepares_statements", lambda: False)
     assert client.get(story.get_absolute_url()).text == prepared
 
 

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
-from articles.renditions import refresh_renditions
 from articles.sanitize import sanitize_html
+from images.renditions import refresh_renditions
 
 from .factories import jpeg_file, make_article, make_author, make_section, make_user
 

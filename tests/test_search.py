@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article, Author
-from articles.search import MAX_QUERY_LENGTH, Search, refresh_search_vector
-from articles.search_newest import is_conjunction, loosened
+from search.newest import is_conjunction, loosened
+from search.query import MAX_QUERY_LENGTH, Search, refresh_search_vector
 
 from .factories import make_article, make_author, make_section
 
@@ -272,8 +272,8 @@ def test_alternatives_and_single_words_find_the_same_as_the_bitmap_plans(
 ):
     # The planner may walk dates in order for these; with every window forced to the index's
     # bitmaps, the newest matches must be the same.
-    monkeypatch.setattr("articles.search_newest.WALK_WINDOW", 2)
-    monkeypatch.setattr("articles.search.MAX_RANKED", 3)
+    monkeypatch.setattr("search.newest.WALK_WINDOW", 2)
+    monkeypatch.setattr("search.query.MAX_RANKED", 3)
     now = timezone.now()
     for day in range(1, 9):
         make_found(
@@ -281,7 +281,7 @@ def test_alternatives_and_single_words_find_the_same_as_the_bitmap_plans(
             published_at=now - timedelta(days=day),
         )
     chosen = found(search(client, q=query))
-    monkeypatch.setattr("articles.search_ranked.is_conjunction", lambda tree: True)
+    monkeypatch.setattr("search.ranked.is_conjunction", lambda tree: True)
     assert found(search(client, q=query)) == chosen and len(chosen) == 3
 
 
@@ -474,7 +474,7 @@ def test_query_count_does_not_grow_with_the_results(client, settings, filters):
 
 @postgresql_only
 def test_a_word_in_thousands_of_articles_ranks_only_the_newest_matches(client, monkeypatch):
-    monkeypatch.setattr("articles.search.MAX_RANKED", 3)
+    monkeypatch.setattr("search.query.MAX_RANKED", 3)
     now = timezone.now()
     make_found(headline="Harbour old", published_at=now - timedelta(days=30))
     make_found(headline="Harbour harbour harbour", published_at=now - timedelta(days=3))
@@ -487,7 +487,7 @@ def test_a_word_in_thousands_of_articles_ranks_only_the_newest_matches(client, m
     # The three newest matches, best first; older ones are not ranked (nor counted).
     assert found(response) == ["Harbour harbour harbour", "Day 1", "Day 2"]
     assert "More than 3 results for “harbour”, the newest 3 shown best first" in response.text
-    monkeypatch.setattr("articles.search.MAX_RANKED", 10)
+    monkeypatch.setattr("search.query.MAX_RANKED", 10)
     response = search(client, q="harbour")
     assert len(found(response)) == 5 and "5 results for “harbour”" in response.text
 
@@ -521,7 +521,7 @@ def test_phrases_are_matched_exactly_and_excluded_phrases_too(client):
 
 @postgresql_only
 def test_a_phrase_is_looked_for_among_the_newest_articles_with_its_words(client, monkeypatch):
-    monkeypatch.setattr("articles.search_newest.PHRASE_CANDIDATES", 3)
+    monkeypatch.setattr("search.newest.PHRASE_CANDIDATES", 3)
     now = timezone.now()
     make_found(headline="Harbour reopens", published_at=now - timedelta(days=10))
     for day in (1, 2, 3):
@@ -531,7 +531,7 @@ def test_a_phrase_is_looked_for_among_the_newest_articles_with_its_words(client,
         )
     # Three newer pieces have both words, apart: the old phrase match is past the candidates.
     assert found(search(client, q='"harbour reopens"')) == []
-    monkeypatch.setattr("articles.search_newest.PHRASE_CANDIDATES", 4)
+    monkeypatch.setattr("search.newest.PHRASE_CANDIDATES", 4)
     assert found(search(client, q='"harbour reopens"')) == ["Harbour reopens"]
 
 
@@ -540,8 +540,8 @@ def test_a_phrase_is_looked_for_among_the_newest_articles_with_its_words(client,
 def test_the_newest_matches_are_the_same_whichever_way_they_are_found(client, monkeypatch, window):
     # A small window makes the walk fall short and the index answer; a large one lets the walk
     # find them all. Readers must not be able to tell.
-    monkeypatch.setattr("articles.search_newest.WALK_WINDOW", window)
-    monkeypatch.setattr("articles.search.MAX_RANKED", 3)
+    monkeypatch.setattr("search.newest.WALK_WINDOW", window)
+    monkeypatch.setattr("search.query.MAX_RANKED", 3)
     now = timezone.now()
     for day in range(1, 9):
         matching = day % 2 == 0
@@ -559,8 +559,8 @@ def test_the_newest_matches_are_the_same_whichever_way_they_are_found(client, mo
 def test_filtered_searches_get_the_newest_matches_from_any_window(client, monkeypatch, window):
     # Windows are counted over the language, not the filter: a section holding few of the
     # newest articles is looked for further back, and readers cannot tell.
-    monkeypatch.setattr("articles.search_newest.WALK_WINDOW", window)
-    monkeypatch.setattr("articles.search.MAX_RANKED", 2)
+    monkeypatch.setattr("search.newest.WALK_WINDOW", window)
+    monkeypatch.setattr("search.query.MAX_RANKED", 2)
     now = timezone.now()
     politics, culture = make_section(slug="politics"), make_section(slug="culture")
     for day in range(1, 13):

@@ -9,7 +9,7 @@ import time_machine
 from django.utils import timezone
 
 from articles.models import Article
-from articles.sitemaps import ArticleSitemap
+from syndication.sitemaps import ArticleSitemap
 
 from .factories import make_article, make_author, make_section
 

@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from articles import revisions
 from articles.models import Correction, EditorialNote
-from articles.renditions import refresh_renditions
-from articles.search import refresh_search_vector
+from images.renditions import refresh_renditions
+from search.query import refresh_search_vector
 
 from .factories import jpeg_file, make_article, make_author, make_section, make_user
 

@@ -1,4 +1,4 @@
-"""The markup of cards, story links, kickers and bylines (articles/templatetags/stories.py),
+"""The markup of cards, story links, kickers and bylines (public/templatetags/stories.py),
 pinned character for character: they replaced `{% include %}`s and must draw what those drew."""
 
 from datetime import UTC, datetime

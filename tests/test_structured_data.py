@@ -11,8 +11,8 @@ from PIL import Image
 
 from articles.models import Article
 from articles.previews import make_share_url
-from articles.renditions import refresh_renditions
-from articles.structured_data import LOGO_HEIGHT, LOGO_WIDTH
+from images.renditions import refresh_renditions
+from public.structured_data import LOGO_HEIGHT, LOGO_WIDTH
 
 from .factories import jpeg_file, make_article, make_author, make_section
 

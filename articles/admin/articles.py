@@ -16,18 +16,18 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from taggit.models import Tag
 
-from .. import permissions, revisions
-from ..diffs import compare
-from ..forms import ArticleAdminForm
-from ..models import Article, AuditEntry, Byline
-from ..pagination import CappedCountPaginator
-from ..previews import PreviewTag, make_share_url, render_preview
-from ..renditions import refresh_renditions
-from ..search import refresh_search_vector
-from ..slugs import record_slug_change
-from ..workflow import State, record_save, state_of
-from .revisions import RevisionAdminMixin
-from .workflow import WorkflowAdminMixin, describe_state
+from articles import permissions, revisions
+from articles.admin.revisions import RevisionAdminMixin
+from articles.admin.workflow import WorkflowAdminMixin, describe_state
+from articles.diffs import compare
+from articles.forms import ArticleAdminForm
+from articles.models import Article, AuditEntry, Byline
+from articles.pagination import CappedCountPaginator
+from articles.previews import PreviewTag, make_share_url, render_preview
+from articles.slugs import record_slug_change
+from articles.workflow import State, record_save, state_of
+from images.renditions import refresh_renditions
+from search.query import refresh_search_vector
 
 
 def bylines_in(formsets):

@@ -3,10 +3,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from ..forms import AuthorAdminForm
-from ..models import Author, Section
-from ..renditions import refresh_renditions
-from ..search import refresh_search_vector
+from articles.forms import AuthorAdminForm
+from articles.models import Author, Section
+from images.renditions import refresh_renditions
+from search.query import refresh_search_vector
 
 
 @admin.register(Author)

@@ -13,9 +13,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .. import permissions, revisions
-from ..diffs import compare
-from ..models import AuditEntry, EditingPresence, Revision
+from articles import permissions, revisions
+from articles.diffs import compare
+from articles.models import AuditEntry, EditingPresence, Revision
 
 
 def may_read_revisions(user, article):

@@ -3,8 +3,8 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
-from ..models import Article
-from ..search import refresh_search_vector
+from articles.models import Article
+from search.query import refresh_search_vector
 
 # taggit's own admin edits its generic tagged items, which our articles do not use.
 admin.site.unregister(Tag)

@@ -14,8 +14,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .. import permissions, revisions
-from ..models import Article, AuditEntry, Correction, EditorialNote, Revision
+from articles import permissions, revisions
+from articles.models import Article, AuditEntry, Correction, EditorialNote, Revision
+
 from ..workflow import (
     TRANSITIONS,
     State,

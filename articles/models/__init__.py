@@ -1,3 +1,6 @@
+from articles.models.revisions import Correction, EditingPresence, Revision
+from articles.models.workflow import AuditEntry, EditorialNote
+
 from .content import (
     RESERVED_SECTION_SLUGS,
     WORDS_PER_MINUTE,
@@ -10,8 +13,6 @@ from .content import (
     TaggedArticle,
     validate_section_slug,
 )
-from .revisions import Correction, EditingPresence, Revision
-from .workflow import AuditEntry, EditorialNote
 
 __all__ = [
     "RESERVED_SECTION_SLUGS",

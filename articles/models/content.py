@@ -12,8 +12,8 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from ..public_urls import public_url
-from ..sanitize import EDITOR_EXTENSIONS, sanitize_html
+from articles.public_urls import public_url
+from articles.sanitize import EDITOR_EXTENSIONS, sanitize_html
 
 MARKUP = re.compile(r"<[^>]*>")
 
@@ -116,7 +116,7 @@ class Author(models.Model):
 
     @property
     def photo_picture(self):
-        from ..renditions import picture
+        from images.renditions import picture
 
         return picture(self.photo_renditions, self._meta.get_field("photo").storage)
 
@@ -246,7 +246,7 @@ class Article(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted for review at"), null=True, blank=True)
-    # Kept up to date by articles.search after every save that changes what is searched.
+    # Kept up to date by search.query after every save that changes what is searched.
     search_vector = SearchVectorField(null=True, editable=False)
     # When a published change last altered what readers see ("Updated …", dateModified).
     content_updated_at = models.DateTimeField(_("content updated at"), null=True, blank=True)
@@ -276,7 +276,7 @@ class Article(models.Model):
                 fields=["section", "status", "-published_at"], name="article_section_pub_idx"
             ),
             models.Index(fields=["status", "submitted_at"], name="article_queue_idx"),
-            # Search walks each language's public articles newest first (articles.search).
+            # Search walks each language's public articles newest first (search.query).
             models.Index(
                 "language",
                 models.F("published_at").desc(),
@@ -284,7 +284,7 @@ class Article(models.Model):
                 name="article_search_order_idx",
             ),
             # "Is this piece public, and when was it published?" answered from the index alone,
-            # for the hundreds of candidates related articles weigh (articles.related).
+            # for the hundreds of candidates related articles weigh (public.related).
             models.Index(
                 fields=["id", "published_at"],
                 condition=models.Q(status="published", deleted_at__isnull=True),
@@ -320,7 +320,7 @@ class Article(models.Model):
 
     @property
     def hero_picture(self):
-        from ..renditions import picture
+        from images.renditions import picture
 
         # The page, its link previews and its JSON-LD each ask: work it out once per
         # renditions value (a refresh replaces the value, so it is never stale).
@@ -427,7 +427,7 @@ class TaggedArticle(TaggedItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_article_unique")
         ]
-        # A tag's most recently tagged pieces, for related articles (articles.related); the
+        # A tag's most recently tagged pieces, for related articles (public.related); the
         # article id is in the index too, so the table itself is never read.
         indexes = [
             models.Index(fields=["tag", "-id", "content_object"], name="tagged_article_recent_idx")

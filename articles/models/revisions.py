@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .content import Article
+from articles.models.content import Article
 
 
 class Revision(models.Model):

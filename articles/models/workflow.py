@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .content import Article
+from articles.models.content import Article
 
 
 class EditorialNote(models.Model):

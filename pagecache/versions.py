@@ -1,0 +1,109 @@
+"""What a cached page depends on, and moving those dependencies on when content changes.
+
+Every cached page records the version of each thing it shows. An article's page shows the
+article, its section, its authors and its tags (its "read next" lists are drawn from exactly
+those), and the menu of sections; every other public page (home, lists, search, feeds,
+sitemaps, 404s) shows "the site". A change moves on the versions of what it touches, and
+always the site's: so publishing a piece refreshes every list at once, and the pages of the
+articles that share its section, an author or a tag, while the rest of the archive stays cached.
+"""
+
+import contextlib
+import time
+
+from django.core.cache import cache
+
+VERSION_KEY = "newsroom:version:{name}"
+SITE = "site"
+SECTIONS = "sections"
+# An article in these states has never been public since it last was: changing it, its bylines
+# or its tags changes no public page. Writers save and autosave drafts all day long; each of
+# those must not make cached pages stale.
+UNSEEN_STATES = {"draft", "in_review", "changes_requested"}
+
+
+def article_page(article, *, author_ids, tag_ids):
+    return [
+        SECTIONS,
+        f"article:{article.pk}",
+        f"section:{article.section_id}",
+        *(f"author:{pk}" for pk in author_ids),
+        *(f"tag:{pk}" for pk in tag_ids),
+    ]
+
+
+def current(names):
+    """{name: version} for `names`. A version never seen (or evicted) starts at the current
+    time in milliseconds, so it can never equal one an older page recorded."""
+    keys = {name: VERSION_KEY.format(name=name) for name in names}
+    found = cache.get_many(list(keys.values()))
+    missing = [key for key in keys.values() if key not in found]
+    if missing:
+        start = int(time.time() * 1000)
+        for key in missing:
+            cache.add(key, start, timeout=None)
+        found.update(cache.get_many(missing))
+    return {name: found.get(key) for name, key in keys.items()}
+
+
+def move_on(names):
+    for name in {SITE, *names}:
+        # A version never read, or evicted, has no page to match it anyway.
+        with contextlib.suppress(ValueError):
+            cache.incr(VERSION_KEY.format(name=name))
+
+
+def article_names(article, *, section_ids=()):
+    from articles.models import Byline, TaggedArticle
+
+    author_ids = Byline.objects.filter(article_id=article.pk).values_list("author_id", flat=True)
+    tag_ids = TaggedArticle.objects.filter(content_object_id=article.pk).values_list(
+        "tag_id", flat=True
+    )
+    return [
+        f"article:{article.pk}",
+        *(f"section:{pk}" for pk in {article.section_id, *section_ids} if pk),
+        *(f"author:{pk}" for pk in author_ids),
+        *(f"tag:{pk}" for pk in tag_ids),
+    ]
+
+
+def touched_by(instance, *, created=False, before=None):
+    """The versions a saved or deleted `instance` moves on; None when no public page changes."""
+    from taggit.models import Tag
+
+    from articles.models import (
+        Article,
+        Author,
+        Byline,
+        Correction,
+        Section,
+        SlugRedirect,
+        TaggedArticle,
+    )
+
+    before = before or {}
+    if isinstance(instance, Article):
+        if instance.status in UNSEEN_STATES and before.get("status") in (None, *UNSEEN_STATES):
+            return None
+        return article_names(instance, section_ids=[before.get("section_id")])
+    if isinstance(instance, Author | Tag):
+        if created:
+            return None  # new, so on no public page yet
+        kind = "author" if isinstance(instance, Author) else "tag"
+        return [f"{kind}:{instance.pk}"]
+    if isinstance(instance, Section):
+        return [SECTIONS, f"section:{instance.pk}"]  # the menu on every page lists them all
+    if isinstance(instance, TaggedArticle):
+        article_id, names = instance.content_object_id, [f"tag:{instance.tag_id}"]
+    elif isinstance(instance, Byline):
+        authors = {instance.author_id, before.get("author_id")}
+        article_id, names = instance.article_id, [f"author:{pk}" for pk in authors if pk]
+    elif isinstance(instance, Correction | SlugRedirect):
+        article_id, names = instance.article_id, []
+    else:
+        return []
+    status = Article.objects.filter(pk=article_id).values_list("status", flat=True).first()
+    if status in UNSEEN_STATES:
+        return None
+    return [f"article:{article_id}", *names]
