@@ -3,7 +3,7 @@
 import difflib
 import re
 
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 
 # A word with the space after it: replacements read as whole words, not word-space-word.
@@ -27,9 +27,10 @@ def word_diff(old, new):
             parts.append(escape("".join(a[i1:i2])))
             continue
         if i2 > i1:
-            parts.append(f"<del>{escape(''.join(a[i1:i2]))}</del>")
+            parts.append(format_html("<del>{}</del>", "".join(a[i1:i2])))
         if j2 > j1:
-            parts.append(f"<ins>{escape(''.join(b[j1:j2]))}</ins>")
+            parts.append(format_html("<ins>{}</ins>", "".join(b[j1:j2])))
+    # Every part is escaped above: line breaks are the only markup added here.
     return mark_safe("".join(parts).replace("\n", "<br>"))
 
 

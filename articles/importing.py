@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.html import format_html_join
 from django.utils.text import slugify
 
 from articles.models import Article, Author, Byline
@@ -38,7 +38,7 @@ class PlainTextPiece:
     author_names: list[str]
 
     def body_html(self):
-        return "\n".join(f"<p>{escape(paragraph)}</p>" for paragraph in self.paragraphs)
+        return format_html_join("\n", "<p>{}</p>", ((paragraph,) for paragraph in self.paragraphs))
 
 
 def read_piece(path):
