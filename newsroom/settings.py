@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "pagecache",
     "images",
     "backups",
+    # The project's own system checks (newsroom/checks.py).
+    "newsroom",
 ]
 # Benchmarks, load tests and the synthetic corpus: for development only. `make bench` and
 # `make loadtest` run with DEBUG off and turn them on with NEWSROOM_DEVTOOLS=1.
@@ -360,8 +362,18 @@ NEWSROOM_PREVIEW_LINK_DAYS = env_int("NEWSROOM_PREVIEW_LINK_DAYS", 7)
 NEWSROOM_MAX_IMAGE_BYTES = env_int("NEWSROOM_MAX_IMAGE_BYTES", 10 * 1024 * 1024)
 NEWSROOM_MAX_IMAGE_PIXELS = env_int("NEWSROOM_MAX_IMAGE_PIXELS", 40_000_000)
 
-# Links in emails point here; the admin lives under it.
-NEWSROOM_BASE_URL = env_str("NEWSROOM_BASE_URL", "http://127.0.0.1:8000")
+# The site's public address. Canonical links, Open Graph URLs, sitemaps, feeds, JSON-LD and the
+# links in emails are built on it, whatever Host a request came with, so production must say it:
+# a default would announce the loopback to search engines (newsroom.checks looks at its value).
+NEWSROOM_BASE_URL = env_str("NEWSROOM_BASE_URL")
+if not NEWSROOM_BASE_URL:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "NEWSROOM_BASE_URL environment variable is required when DEBUG is off "
+            "(the site's public address, e.g. https://news.example.org: canonical links, "
+            "feeds, sitemaps and emails are built on it)"
+        )
+    NEWSROOM_BASE_URL = "http://127.0.0.1:8000"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "newsroom@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -5,6 +5,7 @@ import tempfile
 
 os.environ.setdefault("NEWSROOM_DEVTOOLS", "1")
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret-but-long-enough-for-the-check")
+os.environ.setdefault("NEWSROOM_BASE_URL", "http://127.0.0.1:8000")
 
 from newsroom.settings import *  # noqa: E402
 
