@@ -3,7 +3,10 @@
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.urls import reverse
 
@@ -257,3 +260,33 @@ def test_the_french_desk_lists_its_tags_as_mots_cles(client):
     html = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="fr").text
     newsroom = re.search(r'<div class="app-articles module.*?</table>', html, re.S).group(0)
     assert ">Mots-clés</a>" in newsroom
+
+
+@pytest.mark.django_db(transaction=True)
+def test_whoever_held_taggits_tag_permissions_keeps_the_tag_admin_after_migrating():
+    before = [("articles", "0012_compact_article_rows")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    Permission = old.get_model("auth", "Permission")
+    change_taggit_tag = Permission.objects.get(
+        content_type__app_label="taggit", codename="change_tag"
+    )
+    archivists = old.get_model("auth", "Group").objects.create(name="Archivists")
+    archivists.permissions.add(change_taggit_tag)
+    keeper = old.get_model("auth", "User").objects.create(username="keeper", is_staff=True)
+    keeper.user_permissions.add(change_taggit_tag)
+
+    # Forward to the latest state again, as every other test expects.
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    group_user = make_user("archivist", is_staff=True)
+    group_user.groups.add(Group.objects.get(name="Archivists"))
+    for user in (group_user, get_user_model().objects.get(username="keeper")):
+        assert user.has_perm("articles.change_tag"), user
+    assert (
+        Group.objects.get(name="Moderator")
+        .permissions.filter(content_type__app_label="articles", codename="change_tag")
+        .exists()
+    )
