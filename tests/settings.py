@@ -32,3 +32,5 @@ HTTPS = False
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
+# The policy asks browsers to upgrade to HTTPS when HTTPS is on; the tests' servers speak HTTP.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = False
