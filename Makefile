@@ -38,29 +38,33 @@ clean:
 
 # The production profile on this machine: DEBUG off, gunicorn with newsroom/gunicorn_conf.py
 # (WEB_CONCURRENCY, GUNICORN_* override it), plain HTTP (HTTPS=0) on $(HOST):$(PORT).
-# It needs SECRET_KEY and ALLOWED_HOSTS: without a SECRET_KEY of your own it uses the local-only
-# default below, which is public and must never be used for a real deployment.
+# It needs SECRET_KEY, ALLOWED_HOSTS and NEWSROOM_BASE_URL: without a SECRET_KEY of your own it
+# uses the local-only default below, which is public and must never be used for a real deployment.
 SECRET_KEY ?= local-serve-only-not-a-secret-never-deploy-this-key
 ALLOWED_HOSTS ?= $(HOST),localhost
+NEWSROOM_BASE_URL ?= http://$(HOST):$(PORT)
 # `make bench BENCH_ARGS="--articles 100000"`: see `manage.py bench --help`.
 BENCH_ARGS ?=
 
 .PHONY: serve bench bench-smoke
 
 serve: $(STAMP)
-	DEBUG=0 HTTPS=0 SECRET_KEY='$(SECRET_KEY)' $(BIN)/python manage.py migrate --noinput
-	DEBUG=0 HTTPS=0 SECRET_KEY='$(SECRET_KEY)' $(BIN)/python manage.py collectstatic --noinput
+	DEBUG=0 HTTPS=0 SECRET_KEY='$(SECRET_KEY)' NEWSROOM_BASE_URL='$(NEWSROOM_BASE_URL)' $(BIN)/python manage.py migrate --noinput
+	DEBUG=0 HTTPS=0 SECRET_KEY='$(SECRET_KEY)' NEWSROOM_BASE_URL='$(NEWSROOM_BASE_URL)' $(BIN)/python manage.py collectstatic --noinput
 	@echo "Newsroom (production profile): http://$(HOST):$(PORT)/"
 	DEBUG=0 HTTPS=0 SECRET_KEY='$(SECRET_KEY)' ALLOWED_HOSTS='$(ALLOWED_HOSTS)' \
-		GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c newsroom/gunicorn_conf.py newsroom.wsgi
+		NEWSROOM_BASE_URL='$(NEWSROOM_BASE_URL)' GUNICORN_BIND=$(HOST):$(PORT) \
+		$(BIN)/gunicorn -c newsroom/gunicorn_conf.py newsroom.wsgi
 
 # Load test on a fresh benchmark database (never the project's); writes docs/benchmarks.md.
 bench: $(STAMP)
-	DEBUG=0 NEWSROOM_DEVTOOLS=1 SECRET_KEY='$(SECRET_KEY)' $(BIN)/python manage.py bench $(BENCH_ARGS)
+	DEBUG=0 NEWSROOM_DEVTOOLS=1 SECRET_KEY='$(SECRET_KEY)' NEWSROOM_BASE_URL='$(NEWSROOM_BASE_URL)' \
+		$(BIN)/python manage.py bench $(BENCH_ARGS)
 
 # The same in under a minute with 200 articles: proves every page works under load.
 bench-smoke: $(STAMP)
-	DEBUG=0 NEWSROOM_DEVTOOLS=1 SECRET_KEY='$(SECRET_KEY)' $(BIN)/python manage.py bench --smoke $(BENCH_ARGS)
+	DEBUG=0 NEWSROOM_DEVTOOLS=1 SECRET_KEY='$(SECRET_KEY)' NEWSROOM_BASE_URL='$(NEWSROOM_BASE_URL)' \
+		$(BIN)/python manage.py bench --smoke $(BENCH_ARGS)
 
 # Under load and faults: readers at 64 connections for 60 s while a moderator publishes, then
 # Redis killed and the database cut off (`manage.py loadtest --help`). Needs DATABASE_URL on
@@ -71,4 +75,5 @@ LOADTEST_ARGS ?=
 .PHONY: loadtest
 
 loadtest: $(STAMP)
-	DEBUG=0 NEWSROOM_DEVTOOLS=1 SECRET_KEY='$(SECRET_KEY)' $(BIN)/python manage.py loadtest $(LOADTEST_ARGS)
+	DEBUG=0 NEWSROOM_DEVTOOLS=1 SECRET_KEY='$(SECRET_KEY)' NEWSROOM_BASE_URL='$(NEWSROOM_BASE_URL)' \
+		$(BIN)/python manage.py loadtest $(LOADTEST_ARGS)

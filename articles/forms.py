@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -162,12 +163,12 @@ class ArticleAdminForm(forms.ModelForm):
         self.data = self.data.copy()
         self.data["base_revision"] = str(latest.pk)
         who = latest.created_by or _("someone")
-        when = timezone.localtime(latest.created_at).strftime("%H:%M on %d %b")
+        when = date_format(timezone.localtime(latest.created_at), "SHORT_DATETIME_FORMAT")
         compare_url = reverse("admin:articles_article_compare", args=[article.pk])
         raise forms.ValidationError(
             format_html(
                 _(
-                    "{who} saved this article at {when}, after you opened it. Your text is "
+                    "{who} saved this article on {when}, after you opened it. Your text is "
                     'kept below (and as conflict copy #{copy}); check <a href="{url}">what '
                     "they changed</a>, merge by hand, then save again."
                 ),

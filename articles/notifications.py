@@ -4,7 +4,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from articles.roles import MODERATOR
@@ -56,6 +57,19 @@ def transition_taken(article, transition, *, by, note=""):
     recipients = recipients_for(article, transition.name, actor=by)
     if not recipients:
         return 0
+    # The project does not know each recipient's language: the site's, not that of whoever
+    # took the step, with its words and its date formats.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, body = compose(article, transition, by=by, note=note)
+    # One message each, so no one sees the others' addresses.
+    messages = [
+        EmailMessage(subject=subject[:200], body=body, to=[address]) for address in recipients
+    ]
+    return get_connection().send_messages(messages)
+
+
+def compose(article, transition, *, by, note):
+    """The subject and plain-text body of the email about `transition`, in the active language."""
     link = settings.NEWSROOM_BASE_URL.rstrip("/") + reverse(
         "admin:articles_article_change", args=[article.pk]
     )
@@ -66,15 +80,16 @@ def transition_taken(article, transition, *, by, note=""):
         f"“{article.headline}”",
     ]
     if transition.target == "scheduled" and article.published_at:
-        when = timezone.localtime(article.published_at).strftime("%d %B %Y, %H:%M %Z")
-        lines.append(_("Goes live: %(when)s") % {"when": when})
+        lines.append(_("Goes live: %(when)s") % {"when": local_moment(article.published_at)})
     if note:
         lines += ["", _("Note:"), note]
     lines += ["", link]
     subject = f"[{settings.NEWSROOM_SITE_NAME}] {transition.label}: {article.headline}"
-    # One message each, so no one sees the others' addresses.
-    messages = [
-        EmailMessage(subject=subject[:200], body="\n".join(lines), to=[address])
-        for address in recipients
-    ]
-    return get_connection().send_messages(messages)
+    return subject, "\n".join(lines)
+
+
+def local_moment(value):
+    """The desk's date format and the time zone ("4 déc. 2026, 12:50 CET"): the recipient may
+    be elsewhere."""
+    local = timezone.localtime(value)
+    return f"{date_format(local, 'SHORT_DATETIME_FORMAT')} {local.tzname()}"

@@ -19,7 +19,7 @@ WRITER_PERMISSIONS = [
     "articles.view_section",
     "articles.add_editorialnote",
     "articles.view_editorialnote",
-    "taggit.view_tag",
+    "articles.view_tag",
 ]
 
 MODERATOR_PERMISSIONS = [
@@ -34,9 +34,9 @@ MODERATOR_PERMISSIONS = [
     "articles.delete_section",
     "articles.view_slugredirect",
     "articles.view_auditentry",
-    "taggit.add_tag",
-    "taggit.change_tag",
-    "taggit.delete_tag",
+    "articles.add_tag",
+    "articles.change_tag",
+    "articles.delete_tag",
 ]
 
 ROLE_PERMISSIONS = {WRITER: WRITER_PERMISSIONS, MODERATOR: MODERATOR_PERMISSIONS}

@@ -6,8 +6,10 @@ Production refuses to start without what it needs and names the missing variable
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -88,6 +90,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_prose_editor",
     "axes",
+    "csp",
     "articles",
     "public",
     "search",
@@ -95,6 +98,8 @@ INSTALLED_APPS = [
     "pagecache",
     "images",
     "backups",
+    # The project's own system checks (newsroom/checks.py).
+    "newsroom",
 ]
 # Benchmarks, load tests and the synthetic corpus: for development only. `make bench` and
 # `make loadtest` run with DEBUG off and turn them on with NEWSROOM_DEVTOOLS=1.
@@ -103,8 +108,8 @@ if env_bool("NEWSROOM_DEVTOOLS", DEBUG):
 
 MIDDLEWARE = [
     "newsroom.request_id.RequestIdMiddleware",
-    # Outermost but one: every HTML response, cached or not, carries the policy.
-    "newsroom.csp.ContentSecurityPolicyMiddleware",
+    # Outermost but one: every response, cached or not, carries the policy.
+    "newsroom.admin_csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the page cache, so cached pages get ETags and answer 304 too.
@@ -293,7 +298,39 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
+# Content-Security-Policy (django-csp). The public site runs no script at all (JSON-LD blocks are
+# data, not script); the admin's additions are in newsroom/admin_csp.py. CSP_REPORT_ONLY=1 sends
+# the same policy as Content-Security-Policy-Report-Only, to try a change without breaking pages.
+# Pictures may come from object storage or its CDN rather than from this site.
+_media = MEDIA_STORAGE.get("OPTIONS", {})
+if _media.get("custom_domain"):
+    _media_origins = [f"https://{_media['custom_domain']}"]
+elif _media.get("endpoint_url"):
+    _endpoint = urlsplit(_media["endpoint_url"])
+    _media_origins = [f"{_endpoint.scheme}://{_endpoint.netloc}"]
+elif AWS_STORAGE_BUCKET_NAME:
+    _media_origins = ["https://*.amazonaws.com"]
+else:
+    _media_origins = []
+_content_security_policy = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:", *_media_origins],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "script-src": [NONE],
+        "style-src": [SELF],
+        "upgrade-insecure-requests": HTTPS,
+    }
+}
+if env_bool("CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _content_security_policy
+else:
+    CONTENT_SECURITY_POLICY = _content_security_policy
 # Request bodies past this are refused (400) before any view runs; uploads have their own limit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 
@@ -360,8 +397,18 @@ NEWSROOM_PREVIEW_LINK_DAYS = env_int("NEWSROOM_PREVIEW_LINK_DAYS", 7)
 NEWSROOM_MAX_IMAGE_BYTES = env_int("NEWSROOM_MAX_IMAGE_BYTES", 10 * 1024 * 1024)
 NEWSROOM_MAX_IMAGE_PIXELS = env_int("NEWSROOM_MAX_IMAGE_PIXELS", 40_000_000)
 
-# Links in emails point here; the admin lives under it.
-NEWSROOM_BASE_URL = env_str("NEWSROOM_BASE_URL", "http://127.0.0.1:8000")
+# The site's public address. Canonical links, Open Graph URLs, sitemaps, feeds, JSON-LD and the
+# links in emails are built on it, whatever Host a request came with, so production must say it:
+# a default would announce the loopback to search engines (newsroom.checks looks at its value).
+NEWSROOM_BASE_URL = env_str("NEWSROOM_BASE_URL")
+if not NEWSROOM_BASE_URL:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "NEWSROOM_BASE_URL environment variable is required when DEBUG is off "
+            "(the site's public address, e.g. https://news.example.org: canonical links, "
+            "feeds, sitemaps and emails are built on it)"
+        )
+    NEWSROOM_BASE_URL = "http://127.0.0.1:8000"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "newsroom@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -5,6 +5,7 @@ import tempfile
 
 os.environ.setdefault("NEWSROOM_DEVTOOLS", "1")
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret-but-long-enough-for-the-check")
+os.environ.setdefault("NEWSROOM_BASE_URL", "http://127.0.0.1:8000")
 
 from newsroom.settings import *  # noqa: E402
 
@@ -31,3 +32,5 @@ HTTPS = False
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
+# The policy asks browsers to upgrade to HTTPS when HTTPS is on; the tests' servers speak HTTP.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = False

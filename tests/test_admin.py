@@ -1,9 +1,16 @@
 """The first cut of the admin: every model listed, searchable and filterable."""
 
+import re
+
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.test import Client
 from django.urls import reverse
 
-from articles.models import Article
+from articles.models import Article, Tag
 
 from .factories import make_article, make_author, make_section, make_user
 
@@ -40,7 +47,7 @@ def test_every_admin_page_renders(admin_client):
         ("admin:articles_author_changelist", []),
         ("admin:articles_author_add", []),
         ("admin:articles_section_changelist", []),
-        ("admin:taggit_tag_changelist", []),
+        ("admin:articles_tag_changelist", []),
     ]:
         assert admin_client.get(reverse(name, args=args)).status_code == 200, name
 
@@ -201,4 +208,85 @@ def test_the_changelist_counts_no_further_than_its_cap(admin_client, monkeypatch
     # The published-date filter replaces the date hierarchy.
     assert (
         admin_client.get(url, {"published_at__gte": "2000-01-01 00:00:00+00:00"}).status_code == 200
+    )
+
+
+@pytest.mark.parametrize("role", ["superuser", "Moderator", "Writer"])
+def test_tags_are_listed_under_the_newsroom_heading_not_taggit(client, role):
+    if role == "superuser":
+        user = make_user("chief", is_staff=True, is_superuser=True)
+    else:
+        user = make_user("desk", is_staff=True)
+        user.groups.add(Group.objects.get(name=role))
+    client.force_login(user)
+    html = client.get(reverse("admin:index")).text
+    newsroom = re.search(r'<div class="app-articles module.*?</table>', html, re.S).group(0)
+    assert ">Newsroom</a>" in newsroom
+    assert f'<a href="{reverse("admin:articles_tag_changelist")}"' in newsroom
+    assert ">Tags</a>" in newsroom
+    assert "app-taggit" not in html and "Taggit" not in html and "TAGGIT" not in html
+    assert client.get(reverse("admin:articles_tag_changelist")).status_code == 200
+
+
+def test_the_tag_admin_lists_tags_with_their_articles_and_public_page(admin_client):
+    make_article(tags=["Sahel"])
+    tag = Tag.objects.get(name="Sahel")
+    html = admin_client.get(reverse("admin:articles_tag_changelist")).text
+    assert "Sahel" in html
+    change = admin_client.get(reverse("admin:articles_tag_change", args=[tag.pk])).text
+    assert 'href="/admin/r/' in change  # "View on site": the tag's public page
+    assert tag.get_absolute_url() == "/tags/sahel/"
+
+
+def test_renaming_a_tag_in_the_admin_refreshes_its_cached_public_pages(admin_client, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 300
+    article = make_article(headline="Border talks", tags=["Sahel"])
+    tag = Tag.objects.get(name="Sahel")
+    reader = Client()
+    pages = [tag.get_absolute_url(), article.get_absolute_url()]
+    for page in pages:
+        assert "Sahel" in reader.get(page).text
+        assert "Sahel" in reader.get(page).text  # now from the page cache
+    admin_client.post(
+        reverse("admin:articles_tag_change", args=[tag.pk]),
+        {"name": "Liptako Gourma", "slug": "sahel"},
+    )
+    for page in pages:
+        assert "Liptako Gourma" in reader.get(page).text, page
+
+
+def test_the_french_desk_lists_its_tags_as_mots_cles(client):
+    client.force_login(make_user("chief", is_staff=True, is_superuser=True))
+    html = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="fr").text
+    newsroom = re.search(r'<div class="app-articles module.*?</table>', html, re.S).group(0)
+    assert ">Mots-clés</a>" in newsroom
+
+
+@pytest.mark.django_db(transaction=True)
+def test_whoever_held_taggits_tag_permissions_keeps_the_tag_admin_after_migrating():
+    before = [("articles", "0012_compact_article_rows")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    Permission = old.get_model("auth", "Permission")
+    change_taggit_tag = Permission.objects.get(
+        content_type__app_label="taggit", codename="change_tag"
+    )
+    archivists = old.get_model("auth", "Group").objects.create(name="Archivists")
+    archivists.permissions.add(change_taggit_tag)
+    keeper = old.get_model("auth", "User").objects.create(username="keeper", is_staff=True)
+    keeper.user_permissions.add(change_taggit_tag)
+
+    # Forward to the latest state again, as every other test expects.
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    group_user = make_user("archivist", is_staff=True)
+    group_user.groups.add(Group.objects.get(name="Archivists"))
+    for user in (group_user, get_user_model().objects.get(username="keeper")):
+        assert user.has_perm("articles.change_tag"), user
+    assert (
+        Group.objects.get(name="Moderator")
+        .permissions.filter(content_type__app_label="articles", codename="change_tag")
+        .exists()
     )

@@ -256,7 +256,7 @@ def action_manage_authors(client, d):
 
 
 def action_manage_tags(client, d):
-    client.post(reverse("admin:taggit_tag_add"), {"name": "Curated", "slug": "curated"})
+    client.post(reverse("admin:articles_tag_add"), {"name": "Curated", "slug": "curated"})
     return Tag.objects.filter(slug="curated").exists()
 
 

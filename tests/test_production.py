@@ -32,10 +32,72 @@ def test_check_deploy_is_clean_under_the_production_profile(tmp_path):
         "WARNING",
         SECRET_KEY=STRONG,
         ALLOWED_HOSTS="news.example.org",
+        NEWSROOM_BASE_URL="https://news.example.org",
         DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"NEWSROOM_BASE_URL": "http://127.0.0.1:8000"},
+        {"NEWSROOM_BASE_URL": "https://localhost"},
+        # With DEBUG on the settings fall back to the loopback: still no deployment.
+        {"DEBUG": "1"},
+    ],
+)
+def test_check_deploy_fails_on_a_base_url_search_engines_cannot_reach(tmp_path, env):
+    result = manage(
+        "check",
+        "--deploy",
+        SECRET_KEY=STRONG,
+        ALLOWED_HOSTS="news.example.org",
+        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+        **env,
+    )
+    assert result.returncode != 0
+    assert "newsroom.E001" in result.stderr and "NEWSROOM_BASE_URL" in result.stderr
+    assert "https://news.example.org" in result.stderr  # the hint says what to set
+    assert "Traceback" not in result.stderr
+
+
+def test_check_deploy_warns_of_an_http_base_url_on_an_https_site(tmp_path):
+    result = manage(
+        "check",
+        "--deploy",
+        SECRET_KEY=STRONG,
+        ALLOWED_HOSTS="news.example.org",
+        NEWSROOM_BASE_URL="http://news.example.org",
+        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+    )
+    assert "newsroom.W001" in result.stderr and "newsroom.E001" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "base_url,problem",
+    [
+        ("https://news.example.org", None),
+        ("https://news.example.org/", None),
+        ("http://192.0.2.10:8080", None),
+        ("http://127.0.0.1:8000", "newsroom.E001"),
+        ("http://127.1.2.3", "newsroom.E001"),
+        ("http://[::1]:8000", "newsroom.E001"),
+        ("http://0.0.0.0", "newsroom.E001"),
+        ("http://desk.localhost", "newsroom.E001"),
+        ("news.example.org", "newsroom.E001"),
+        ("ftp://news.example.org", "newsroom.E001"),
+    ],
+)
+def test_the_base_url_check_tells_a_public_address_from_one_that_is_not(
+    settings, base_url, problem
+):
+    from newsroom.checks import check_base_url
+
+    settings.NEWSROOM_BASE_URL = base_url
+    settings.HTTPS = False
+    assert [message.id for message in check_base_url(None)] == ([problem] if problem else [])
 
 
 @pytest.mark.parametrize("weak", ["short", "django-insecure-" + "a" * 60])
@@ -54,6 +116,7 @@ def test_secrets_can_come_from_files(tmp_path):
         "from django.conf import settings; print(settings.SECRET_KEY)",
         SECRET_KEY_FILE=str(secret),
         ALLOWED_HOSTS="x",
+        NEWSROOM_BASE_URL="https://news.example.org",
         DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
     )
     assert result.stdout.strip().endswith(STRONG), result.stderr

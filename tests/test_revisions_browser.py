@@ -220,7 +220,7 @@ def test_two_editors_conflict_and_nothing_is_lost(
     expect(conflict.locator(".desk-diff ins").first).to_contain_text("for a month")
     expect(page_a.locator(".errornote")).to_be_visible()
     expect(page_a.locator("#article_form")).to_contain_text(
-        f"{moderator.username} saved this article at"
+        f"{moderator.username} saved this article on"
     )
     # The form is shown again with A's text, now based on B's save.
     expect(editor_of(page_a).locator("p")).to_have_text([first, mine])

@@ -58,7 +58,7 @@ def test_renaming_an_author_or_tag_in_the_admin_updates_search(client, moderator
     assert article.get_absolute_url() in found(client, "Kadiatou")
     tag = article.tags.get()
     client.post(
-        reverse("admin:taggit_tag_change", args=[tag.pk]),
+        reverse("admin:articles_tag_change", args=[tag.pk]),
         {"name": "Liptako Gourma", "slug": "liptako-gourma"},
     )
     assert article.get_absolute_url() in found(client, "Liptako")

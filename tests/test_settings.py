@@ -49,9 +49,34 @@ def test_production_with_a_secret_key_passes_the_system_checks(tmp_path):
         "check",
         SECRET_KEY="kV3-pL9_zQ7xW2mN8rT4yB6cD1fG5hJ0sA-eU3iO7uY9tR2wE5qZ8",
         ALLOWED_HOSTS="news.example.org",
+        NEWSROOM_BASE_URL="https://news.example.org",
         DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_production_without_a_base_url_refuses_to_start_naming_the_variable(tmp_path):
+    result = manage(
+        "check",
+        SECRET_KEY="kV3-pL9_zQ7xW2mN8rT4yB6cD1fG5hJ0sA-eU3iO7uY9tR2wE5qZ8",
+        ALLOWED_HOSTS="news.example.org",
+        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+    )
+    assert result.returncode != 0
+    assert "NEWSROOM_BASE_URL" in result.stderr and "https://news.example.org" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_development_falls_back_to_the_local_address(tmp_path):
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.NEWSROOM_BASE_URL)",
+        DEBUG="1",
+        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+    )
+    assert result.stdout.strip().splitlines()[-1] == "http://127.0.0.1:8000", result.stderr
 
 
 @pytest.mark.parametrize(

@@ -161,7 +161,7 @@ def test_payloads_are_inert_on_every_public_surface_and_in_the_desk(client, n, p
         reverse("admin:articles_article_history", args=[article.pk]),
         reverse("admin:articles_auditentry_changelist"),
         reverse("admin:articles_author_changelist"),
-        reverse("admin:taggit_tag_changelist"),
+        reverse("admin:articles_tag_changelist"),
         reverse("admin:articles_section_changelist"),
     ]
     for path in desk:

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from articles.models import Article, EditorialNote
 from articles.roles import MODERATOR
@@ -197,7 +198,7 @@ def test_submit_request_changes_revise_schedule_and_go_live(
     assert at_input.evaluate("input => input.validity.valid")
     take_step(page, "schedule")
     page.wait_for_url(f"{live_server.url}{change_path}")
-    scheduled_for = f"Scheduled for {at:%d %b %Y, %H:%M}"
+    scheduled_for = f"Scheduled for {date_format(at, 'SHORT_DATETIME_FORMAT')}"
     expect_success(page, scheduled_for)
     expect(page.locator(".desk-state")).to_have_text(scheduled_for)
     article.refresh_from_db()

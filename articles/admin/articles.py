@@ -14,6 +14,7 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
+from js_asset import Media
 from taggit.models import Tag
 
 from articles import permissions, revisions
@@ -430,6 +431,10 @@ class ArticleAdmin(RevisionAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
         if obj is not None and obj.pk and not obj.is_published:
             context["share_preview_url"] = request.build_absolute_uri(make_share_url(obj))
             context["share_link_days"] = settings.NEWSROOM_PREVIEW_LINK_DAYS
+        # The editor's import map is an inline script: it carries the request's CSP nonce.
+        context["media"] = Media.from_media(
+            context["media"], nonce=getattr(request, "csp_nonce", None)
+        )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # Views of the desk's own: tag suggestions and previews.

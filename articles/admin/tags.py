@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
-from taggit.models import Tag
+from taggit import models as taggit
 
-from articles.models import Article
+from articles.models import Article, Tag
 from search.query import refresh_search_vector
 
-# taggit's own admin edits its generic tagged items, which our articles do not use.
-admin.site.unregister(Tag)
+# taggit's own admin edits its generic tagged items, which our articles do not use; the desk's
+# is registered on articles.Tag, a proxy, so tags are listed under the newsroom's heading.
+admin.site.unregister(taggit.Tag)
 
 
 @admin.register(Tag)

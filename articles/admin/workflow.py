@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -44,7 +45,7 @@ def parse_local_datetime(value):
 def describe_state(article):
     state = state_of(article)
     if state == State.SCHEDULED:
-        when = timezone.localtime(article.published_at).strftime("%d %b %Y, %H:%M")
+        when = date_format(timezone.localtime(article.published_at), "SHORT_DATETIME_FORMAT")
         return _("Scheduled for %(when)s") % {"when": when}
     return State.labels[state]
 

@@ -1,4 +1,5 @@
 from articles.models.revisions import Correction, EditingPresence, Revision
+from articles.models.tags import Tag
 from articles.models.workflow import AuditEntry, EditorialNote
 
 from .content import (
@@ -28,6 +29,7 @@ __all__ = [
     "Revision",
     "Section",
     "SlugRedirect",
+    "Tag",
     "TaggedArticle",
     "validate_section_slug",
 ]

@@ -42,6 +42,8 @@ def production_env(*, secret, database_url, temp, allowed_hosts, **extra):
         "DATABASE_URL": database_url,
         "CONN_MAX_AGE": "600",
         "ALLOWED_HOSTS": allowed_hosts,
+        # Production refuses to start without it; a child serving pages is given its own port.
+        "NEWSROOM_BASE_URL": f"http://{allowed_hosts.split(',')[0]}",
         "MEDIA_ROOT": str(temp / "media"),
         "STATIC_ROOT": str(temp / "static"),
         "LOG_LEVEL": "WARNING",
