@@ -12,6 +12,7 @@ from django.contrib.staticfiles import finders
 from django.test import override_settings
 
 from articles.models import Article
+from search.query import refresh_search_vector
 
 from .factories import make_article, make_author, make_section
 from .markup import parse
@@ -33,7 +34,7 @@ def with_theme(theme):
 
 @pytest.fixture
 def piece(db):
-    return make_article(
+    article = make_article(
         headline="Farmers turn to millet",
         standfirst="The rains came late.",
         body="<p>Millet needs less water than maize.</p>",
@@ -41,6 +42,8 @@ def piece(db):
         section=make_section(name="Economy", slug="economy"),
         authors=[make_author(name="Awa Diallo", slug="awa-diallo")],
     )
+    refresh_search_vector(article)  # as the desk's save does
+    return article
 
 
 def stylesheets(page):
