@@ -147,10 +147,23 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 
 ROOT_URLCONF = "newsroom.urls"
 
+# A newsroom's own look (README, "Theming"): a folder whose templates/ and static/ are searched
+# before the built-in ones, so a theme ships only the files it changes. A relative path is taken
+# from the project's folder, wherever the command runs.
+NEWSROOM_THEME_DIR = env_str("NEWSROOM_THEME_DIR")
+THEME_DIRS = []  # the theme's folder, if any: searched first
+if NEWSROOM_THEME_DIR:
+    THEME_DIRS.append(BASE_DIR / NEWSROOM_THEME_DIR)
+    if not THEME_DIRS[0].is_dir():
+        raise ImproperlyConfigured(
+            f"NEWSROOM_THEME_DIR={NEWSROOM_THEME_DIR!r} is not a folder: give a theme's path "
+            "(such as themes/example), or leave it empty for the built-in look"
+        )
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [*(theme / "templates" for theme in THEME_DIRS), BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -209,7 +222,11 @@ FORMAT_MODULE_PATH = ["newsroom.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# A theme may change templates only; a static/ folder that is not there would be a warning.
+STATICFILES_DIRS = [
+    *(theme / "static" for theme in THEME_DIRS if (theme / "static").is_dir()),
+    BASE_DIR / "static",
+]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))

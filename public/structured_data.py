@@ -10,8 +10,6 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from articles.models import Article
@@ -46,13 +44,14 @@ def iso_datetime(value):
     return timezone.localtime(value).isoformat() if value else None
 
 
-def json_ld_script(data):
-    """`data` as a <script type="application/ld+json"> element that is safe inside HTML."""
+def json_for_script(data):
+    """`data` as JSON text that is safe inside a <script> element (includes/structured_data.html):
+    no `<`, `>` or `&`, so no value can end the element or open a comment in it."""
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
     # replace(), not translate(): a tenth of the time on a page's worth of JSON.
     for character, escaped in _SCRIPT_ESCAPES:
         text = text.replace(character, escaped)
-    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+    return text
 
 
 def image_object(picture):

@@ -23,7 +23,9 @@ def test_load_demo_serves_the_sample_piece_by_titi_keita(client):
     response = client.get(SAMPLE_URL)
     assert response.status_code == 200
     html = response.text
-    assert '<span class="genre-label genre-opinion">Opinion</span>' in html
+    # An opinion piece in the Opinion section: labelled once, by its section link.
+    assert '<a class="section-link" href="/opinion/">Opinion</a>' in html
+    assert "genre-label" not in html
     assert '<a href="/authors/titi-keita/" rel="author">Titi KEITA</a>' in html
     assert client.get("/authors/titi-keita/").status_code == 200
 
