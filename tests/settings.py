@@ -31,3 +31,6 @@ HTTPS = False
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
+# Each test process keeps its cache in memory, as tests/conftest.py expects (cleared around each
+# test): parallel runs never share pages or versions. Caching tests set their own CACHES.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
