@@ -8,6 +8,7 @@ when the suite runs on it (in a database of its own beside the suite's).
 """
 
 import json
+import multiprocessing
 import os
 import secrets
 import subprocess
@@ -17,13 +18,34 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import time_machine
 
 from devtools.benchmark import children, server
+from pagecache.backends import SharedFileCache
 
 ROOT = Path(__file__).resolve().parent.parent
 SUITE_DATABASE = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = SUITE_DATABASE.startswith(("postgres://", "postgresql://"))
 RELOADS = 20
+
+
+def move_on(folder, times):
+    shared = SharedFileCache(folder, {})
+    for _ in range(times):
+        shared.incr("newsroom:version:site")
+    return shared.add("newsroom:version:site", 0, timeout=None)
+
+
+def test_workers_moving_a_version_on_at_once_lose_no_step(tmp_path):
+    shared = SharedFileCache(str(tmp_path), {})
+    assert shared.add("newsroom:version:site", 1_000, timeout=None)
+    with multiprocessing.get_context("fork").Pool(4) as workers:
+        added = workers.starmap(move_on, [(str(tmp_path), 100)] * 4)
+    assert added == [False] * 4  # the version existed: no worker started it again
+    assert shared.get("newsroom:version:site") == 1_400
+    # As with Redis, a version moved on keeps no expiry of its own.
+    with time_machine.travel(time.time() + 86_400):
+        assert shared.get("newsroom:version:site") == 1_400
 
 
 @pytest.fixture(
