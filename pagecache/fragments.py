@@ -16,9 +16,11 @@ def fragment_version(names):
     """A string naming the current versions of `names` (e.g. ["sections"], or
     ["site", "article:12"]), for a cache key."""
     names = sorted({str(name) for name in names})
-    found = versions.current([*names, versions.SITE])
+    timed = not TIMELESS.issuperset(names)
+    # The site's version, read in the same round trip, names the remembered next publication.
+    found = versions.current([*names, versions.SITE] if timed else names)
     parts = [f"{name}.{found[name]}" for name in names]
-    if not TIMELESS.issuperset(names):
+    if timed:
         moment = schedule.next_publication(found[versions.SITE])
         parts.append(f"until.{moment.timestamp() if moment else 'none'}")
     return "-".join(parts)
