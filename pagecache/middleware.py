@@ -248,6 +248,9 @@ class PublicPageCacheMiddleware:
             # To the instant, not rounded to a second: at that moment the page may change.
             expires = min(expires, moment.timestamp())
         if expires <= stored_at:
+            # A scheduled change is due and this worker has not applied it yet: nobody keeps
+            # this page.
+            cap_browser_lifetime(response, 0)
             return
         # Browsers and proxies must not keep it past the next scheduled publication either.
         cap_browser_lifetime(response, expires - stored_at)

@@ -504,3 +504,26 @@ def test_a_fragment_keyed_by_versions_is_fresh_after_a_change_or_a_go_live(moder
         assert render(listing, "still before") == "before"
     with time_machine.travel(start + timedelta(seconds=31)):
         assert render(listing, "after") == "after"
+
+
+def test_a_page_rendered_before_a_due_change_is_applied_is_kept_by_nobody(
+    client, moderator, settings
+):
+    # This worker looked for due changes a moment ago and will not look again for a minute.
+    settings.NEWSROOM_SCHEDULE_RECHECK_MS = 60_000
+    live = make_article(headline="Live story")
+    path = live.get_absolute_url()
+    get(client, path)
+    content = revisions.content_of(live)
+    content["headline"] = "Corrected story"
+    revisions.create_revision(
+        live,
+        by=moderator,
+        content=content,
+        pending=True,
+        scheduled_for=timezone.now() - timedelta(seconds=1),
+    )
+    for _ in range(2):
+        response, _ = get(client, path)
+        assert response["X-Cache"] == "miss" and "Live story" in response.content.decode()
+        assert max_ages(response) == (0, 0)
