@@ -264,7 +264,10 @@ STORAGES = {
     },
 }
 
-# The cache: Redis when REDIS_URL is set (shared by every app server), else this process's memory.
+# The cache: Redis when REDIS_URL is set (shared by every app server). Without it, files in one
+# folder that every worker of this machine reads and writes (pagecache.backends), so a decision
+# taken through one worker (a publication, a takedown, a correction) reaches the next request
+# of every other; a hit on a page a worker holds in memory reads two small files.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
@@ -277,7 +280,8 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "pagecache.backends.SharedFileCache",
+            "LOCATION": env_str("NEWSROOM_CACHE_DIR", str(VAR_DIR / "cache")),
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
@@ -287,6 +291,9 @@ NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 300)
 # How often each process asks whether a scheduled change to a live article is due (ms).
 NEWSROOM_SCHEDULE_RECHECK_MS = env_int("NEWSROOM_SCHEDULE_RECHECK_MS", 1000)
 NEWSROOM_BROWSER_CACHE_SECONDS = env_int("NEWSROOM_BROWSER_CACHE_SECONDS", 60)
+# How long shared fragments (the menu, ...) stay cached, keyed by the versions of what they
+# show (pagecache.fragments), even with the page cache off; 0 turns them off.
+NEWSROOM_FRAGMENT_CACHE_SECONDS = env_int("NEWSROOM_FRAGMENT_CACHE_SECONDS", 3600)
 # Each process also keeps the pages it served last, up to this many bytes (0: none), so a hit
 # fetches only the site's version from the shared cache, not the page (pagecache.middleware).
 NEWSROOM_PAGE_CACHE_LOCAL_BYTES = env_int("NEWSROOM_PAGE_CACHE_LOCAL_BYTES", 16 * 1024 * 1024)

@@ -6,6 +6,6 @@ class PageCacheConfig(AppConfig):
     verbose_name = "Page cache"
 
     def ready(self):
-        from pagecache.middleware import connect_signals
+        from pagecache.receivers import connect_signals
 
         connect_signals()

@@ -7,39 +7,35 @@ versions it touches, so the pages showing it are fresh at once without clearing 
 pages that do not show it stay cached. Work on pieces readers have not seen (drafts, reviews,
 their bylines and tags) moves nothing.
 No cached page outlives the next scheduled publication (of an article or of a change to one),
-so scheduled pieces appear on time without a cron job.
+so scheduled pieces appear on time without a cron job (pagecache.schedule); nor does what
+browsers and proxies are told to keep. The signal receivers are in pagecache.receivers.
 """
 
 import gzip
 import hashlib
 import logging
+import math
 import re
 import secrets
 import threading
 import time
 from collections import OrderedDict
-from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Min
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 from django.utils.translation import get_language_from_request
 
-from pagecache import versions
+from pagecache import schedule, versions
 
-NEXT_EVENT_KEY = "newsroom:next-publication:{site_version}"
 # v2: entries carry a compressed copy of the page.
 PAGE_KEY = "newsroom:page:v2:{digest}"
 # Names one stored copy of a page, so a process's local copy (LocalCopies) is served only while
 # the shared cache still holds that very copy: after a flush or a restart of the cache server it
 # is gone, even if the site's version happens to start again at the number the copy recorded.
 COPY_KEY = "newsroom:copy:{digest}"
-NO_EVENT = "none"
 # Pages are compressed once, when stored, and sent so to every client that accepts it (browsers,
 # feed readers and crawlers all do): a cached feed is 140 kB, 20 kB compressed.
 GZIP_MIN_BYTES = 1024
@@ -54,73 +50,6 @@ def cache_unavailable(consequence, exc):
     # One line, no traceback: during an outage every request says it, and a traceback per
     # request would bury the rest of the log.
     logger.warning("page cache unavailable (%s: %s); %s", type(exc).__name__, exc, consequence)
-
-
-def remember_before(sender, instance, **kwargs):
-    """Before a save: what the row said, so a move (of section, of byline) refreshes both sides."""
-    if instance.pk is None:
-        return
-    fields = ("status", "section_id") if sender.__name__ == "Article" else ("author_id",)
-    instance._cache_before = sender.objects.filter(pk=instance.pk).values(*fields).first()
-
-
-def content_changed(sender, instance=None, created=False, **kwargs):
-    """Move on the versions a saved or deleted row touches (connected to the models' signals)."""
-    before = getattr(instance, "_cache_before", None)
-    names = versions.touched_by(instance, created=created, before=before)
-    if names is not None:
-        move_on(names)
-
-
-def tags_changed(sender, instance, action, pk_set, **kwargs):
-    from articles.models import Article
-
-    if action == "pre_clear" and isinstance(instance, Article):
-        instance._cache_cleared_tags = list(instance.tags.values_list("pk", flat=True))
-        return
-    if action not in ("post_add", "post_remove", "post_clear"):
-        return
-    if isinstance(instance, Article):
-        if instance.status in versions.UNSEEN_STATES:
-            return
-        tag_ids = pk_set if action != "post_clear" else getattr(instance, "_cache_cleared_tags", ())
-        move_on([f"article:{instance.pk}", *(f"tag:{pk}" for pk in tag_ids or ())])
-    else:  # a tag's articles changed, from the tag's side
-        move_on([f"tag:{instance.pk}", *(f"article:{pk}" for pk in pk_set or ())])
-
-
-def move_on(names):
-    try:
-        versions.move_on(names)
-    except Exception as exc:  # noqa: BLE001
-        # The cache is down: nothing can be served from it, and a restarted cache starts its
-        # versions anew, so there is nothing stale to fear. Saving must not fail for it.
-        cache_unavailable("versions not moved on", exc)
-
-
-def seconds_until_next_publication(site_version):
-    """How long until something scheduled goes live; pages must not be cached past that."""
-    key = NEXT_EVENT_KEY.format(site_version=site_version)
-    cached = cache.get(key)
-    if cached is None:
-        from articles.models import Article, Revision
-
-        now = timezone.now()
-        candidates = [
-            Article.objects.filter(
-                status=Article.Status.PUBLISHED, published_at__gt=now, deleted_at__isnull=True
-            ).aggregate(next=Min("published_at"))["next"],
-            Revision.objects.filter(
-                pending=True, applied_at__isnull=True, scheduled_for__gt=now
-            ).aggregate(next=Min("scheduled_for"))["next"],
-        ]
-        upcoming = [moment for moment in candidates if moment is not None]
-        cached = min(upcoming).isoformat() if upcoming else NO_EVENT
-        cache.set(key, cached, timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS)
-    if cached == NO_EVENT:
-        return None
-    remaining = datetime.fromisoformat(cached) - timezone.now()
-    return max(0, int(remaining / timedelta(seconds=1)))
 
 
 def cacheable_request(request):
@@ -149,6 +78,14 @@ def public_cache_headers(response):
     )
     # Accept-Encoding: a hit may be sent compressed (see PublicPageCacheMiddleware.hit).
     patch_vary_headers(response, ["Accept-Language", "Cookie", "Accept-Encoding"])
+
+
+def cap_browser_lifetime(response, seconds_left):
+    """Browsers and proxies keep a page no longer than our copy of it lives, since that ends at
+    the next scheduled publication if one is due sooner."""
+    seconds_left = int(seconds_left)  # rounded down: never past the moment
+    if seconds_left < settings.NEWSROOM_BROWSER_CACHE_SECONDS:
+        patch_cache_control(response, max_age=seconds_left, s_maxage=seconds_left)
 
 
 class PageEntry(NamedTuple):
@@ -293,6 +230,7 @@ class PublicPageCacheMiddleware:
                 response["ETag"] = f"W/{etag}"
         response["Content-Length"] = str(len(response.content))
         response["X-Cache"] = "hit"
+        cap_browser_lifetime(response, entry.expires - time.time())
         return response
 
     @staticmethod
@@ -303,12 +241,19 @@ class PublicPageCacheMiddleware:
         now = versions.current([*names, versions.SITE])
         if now[versions.SITE] != site_before:
             return  # content changed while this page was rendered: it may be stale already
-        timeout = settings.NEWSROOM_PAGE_CACHE_SECONDS
-        until_next = seconds_until_next_publication(site_before)
-        if until_next is not None:
-            timeout = min(timeout, until_next)
-        if timeout <= 0:
+        stored_at = time.time()
+        expires = stored_at + settings.NEWSROOM_PAGE_CACHE_SECONDS
+        moment = schedule.next_publication(site_before)
+        if moment is not None:
+            # To the instant, not rounded to a second: at that moment the page may change.
+            expires = min(expires, moment.timestamp())
+        if expires <= stored_at:
+            # A scheduled change is due and this worker has not applied it yet: nobody keeps
+            # this page.
+            cap_browser_lifetime(response, 0)
             return
+        # Browsers and proxies must not keep it past the next scheduled publication either.
+        cap_browser_lifetime(response, expires - stored_at)
         # Hashed once here, not on every hit by ConditionalGetMiddleware.
         set_response_etag(response)
         headers = [
@@ -324,7 +269,7 @@ class PublicPageCacheMiddleware:
             else None
         )
         entry = PageEntry(
-            expires=time.time() + timeout,
+            expires=expires,
             status=response.status_code,
             headers=headers,
             content=content,
@@ -333,7 +278,8 @@ class PublicPageCacheMiddleware:
             compressed=compressed,
         )
         copy_id = secrets.token_hex(8)
-        cache.set_many({key: entry, copy_key: copy_id}, timeout)
+        # The cache's own timeout is whole seconds: rounded up, as the entry's expiry rules.
+        cache.set_many({key: entry, copy_key: copy_id}, math.ceil(expires - stored_at))
         local_copies.put(key, entry, copy_id)
 
     @staticmethod
@@ -346,28 +292,3 @@ class PublicPageCacheMiddleware:
             return False
         user = getattr(request, "user", None)
         return not (user is not None and user.is_authenticated)
-
-
-def connect_signals():
-    from taggit.models import Tag
-
-    from articles.models import (
-        Article,
-        Author,
-        Byline,
-        Correction,
-        Section,
-        SlugRedirect,
-        TaggedArticle,
-    )
-
-    for model in (Article, Author, Byline, Correction, Section, SlugRedirect, TaggedArticle, Tag):
-        post_save.connect(content_changed, sender=model, dispatch_uid=f"cache-{model.__name__}")
-        post_delete.connect(
-            content_changed, sender=model, dispatch_uid=f"cache-del-{model.__name__}"
-        )
-    for model in (Article, Byline):
-        pre_save.connect(remember_before, sender=model, dispatch_uid=f"cache-pre-{model.__name__}")
-    m2m_changed.connect(
-        tags_changed, sender=Article.tags.through, dispatch_uid="cache-article-tags"
-    )

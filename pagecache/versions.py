@@ -47,7 +47,7 @@ def current(names):
 
 
 def move_on(names):
-    for name in {SITE, *names}:
+    for name in set(names):
         # A version never read, or evicted, has no page to match it anyway.
         with contextlib.suppress(ValueError):
             cache.incr(VERSION_KEY.format(name=name))
@@ -69,7 +69,8 @@ def article_names(article, *, section_ids=()):
 
 
 def touched_by(instance, *, created=False, before=None):
-    """The versions a saved or deleted `instance` moves on; None when no public page changes."""
+    """The versions a saved or deleted `instance` moves on, besides the site's; None when no
+    public page changes."""
     from taggit.models import Tag
 
     from articles.models import (

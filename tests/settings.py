@@ -34,3 +34,6 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 # The policy asks browsers to upgrade to HTTPS when HTTPS is on; the tests' servers speak HTTP.
 CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = False
+# Each test process keeps its cache in memory, as tests/conftest.py expects (cleared around each
+# test): parallel runs never share pages or versions. Caching tests set their own CACHES.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,4 +1,5 @@
-"""The public page cache, on real Redis: hits, validators, exact invalidation, staff, schedules."""
+"""The public page cache, on real Redis: hits, validators, exact invalidation, staff, schedules,
+and the fragments keyed by the same versions."""
 
 import gzip
 import os
@@ -10,6 +11,7 @@ import time_machine
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection
+from django.template import Context, Template
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,6 +20,7 @@ from django.utils import timezone
 from articles import revisions
 from articles.models import Article
 from articles.workflow import apply_transition
+from pagecache import schedule
 from pagecache import versions as cache_versions
 from pagecache.middleware import LocalCopies, PageEntry, page_keys
 
@@ -369,3 +372,158 @@ def test_small_pages_are_not_compressed(client):
     assert again["X-Cache"] == "hit"
     assert len(again.content) < 1024 and not again.has_header("Content-Encoding")
     assert again.content == response.content
+
+
+def test_a_scheduled_change_to_a_live_piece_reaches_readers_at_its_time(client, moderator):
+    start = timezone.now()
+    live = make_article(headline="Live story")
+    path = live.get_absolute_url()
+    get(client, path)
+    assert get(client, path)[0]["X-Cache"] == "hit"
+    content = revisions.content_of(live)
+    content["headline"] = "Corrected story"
+    revisions.create_revision(live, by=moderator, content=content, pending=True)
+    apply_transition(live, "schedule_changes", by=moderator, at=start + timedelta(seconds=90))
+    with time_machine.travel(start + timedelta(seconds=10)):
+        assert "Live story" in get(client, path)[0].content.decode()
+        assert get(client, path)[0]["X-Cache"] == "hit"
+    with time_machine.travel(start + timedelta(seconds=91)):
+        for page in (path, "/"):
+            html = get(client, page)[0].content.decode()
+            assert "Corrected story" in html and "Live story" not in html, page
+
+
+def test_a_schedule_looked_up_before_the_decision_committed_is_not_trusted(
+    client, moderator, django_capture_on_commit_callbacks
+):
+    start = timezone.now()
+    scheduled = make_article(headline="Embargo lifts", status=Article.Status.IN_REVIEW)
+    with django_capture_on_commit_callbacks(execute=True):
+        apply_transition(scheduled, "schedule", by=moderator, at=start + timedelta(seconds=90))
+        # Meanwhile another worker, reading the rows as they were before the commit, found
+        # nothing scheduled, and remembered so under the site's version of the moment.
+        site = cache_versions.current([cache_versions.SITE])[cache_versions.SITE]
+        cache.set(schedule.NEXT_KEY.format(site=site), schedule.NO_EVENT, 300)
+    with time_machine.travel(start + timedelta(seconds=10)):
+        assert "Embargo lifts" not in get(client, "/")[0].content.decode()
+        assert get(client, "/")[0]["X-Cache"] == "hit"
+    with time_machine.travel(start + timedelta(seconds=91)):
+        assert "Embargo lifts" in get(client, "/")[0].content.decode()
+
+
+def test_after_a_piece_goes_live_pages_are_cached_again_until_the_next_one(client, moderator):
+    start = timezone.now()
+    make_article(headline="Already out")
+    for headline, seconds in (("First embargo", 30), ("Second embargo", 90)):
+        piece = make_article(headline=headline, status=Article.Status.IN_REVIEW)
+        apply_transition(piece, "schedule", by=moderator, at=start + timedelta(seconds=seconds))
+    with time_machine.travel(start + timedelta(seconds=10)):
+        assert "First embargo" not in get(client, "/")[0].content.decode()
+    with time_machine.travel(start + timedelta(seconds=31)):
+        html = get(client, "/")[0].content.decode()
+        assert "First embargo" in html and "Second embargo" not in html
+        assert get(client, "/")[0]["X-Cache"] == "hit"
+    with time_machine.travel(start + timedelta(seconds=91)):
+        response, _ = get(client, "/")
+        assert response["X-Cache"] == "miss" and "Second embargo" in response.content.decode()
+
+
+def max_ages(response):
+    directives = dict(
+        part.strip().partition("=")[::2] for part in response["Cache-Control"].split(",")
+    )
+    return int(directives["max-age"]), int(directives["s-maxage"])
+
+
+def test_browsers_and_proxies_are_not_told_to_keep_a_page_past_a_scheduled_publication(
+    client, moderator
+):
+    start = timezone.now()
+    make_article(headline="Already out")
+    piece = make_article(headline="Embargo lifts", status=Article.Status.IN_REVIEW)
+    apply_transition(piece, "schedule", by=moderator, at=start + timedelta(seconds=20))
+    with time_machine.travel(start + timedelta(seconds=1), tick=False):
+        assert all(age <= 19 for age in max_ages(get(client, "/")[0]))
+    with time_machine.travel(start + timedelta(seconds=15), tick=False):
+        response, _ = get(client, "/")
+        assert response["X-Cache"] == "hit"
+        assert all(age <= 5 for age in max_ages(response))
+
+
+def menu_queries(client, path="/"):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return response, [q["sql"] for q in queries if 'FROM "articles_section" ORDER BY' in q["sql"]]
+
+
+def test_the_menu_is_cached_until_a_section_changes_even_with_the_page_cache_off(client, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    section = make_section(name="Politics", slug="politics")
+    make_article(section=section)
+    first, queried = menu_queries(client)
+    assert queried and "Politics" in first.content.decode()
+    again, queried = menu_queries(client)
+    assert not queried and "Politics" in again.content.decode()
+    section.name = "Politique"
+    section.save()
+    renamed, _ = menu_queries(client)
+    assert "Politique" in renamed.content.decode() and "Politics" not in renamed.content.decode()
+
+
+def test_the_menu_is_queried_every_time_when_fragment_caching_is_off(client, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    settings.NEWSROOM_FRAGMENT_CACHE_SECONDS = 0
+    make_article()
+    menu_queries(client)
+    assert menu_queries(client)[1]
+
+
+def test_a_fragment_keyed_by_versions_is_fresh_after_a_change_or_a_go_live(moderator):
+    start = timezone.now()
+    section = make_section(name="Politics")
+
+    def render(names, text):
+        template = Template(
+            "{% load cache fragments %}{% versions_key " + names + " as key %}"
+            "{% cache 300 fragment key %}{{ text }}{% endcache %}"
+        )
+        return template.render(Context({"text": text}))
+
+    menu = '"sections"'
+    assert render(menu, "first") == "first"
+    make_author().save()  # nothing the menu shows
+    assert render(menu, "second") == "first"
+    section.save()
+    assert render(menu, "third") == "third"
+    piece = make_article(headline="Embargo lifts", status=Article.Status.IN_REVIEW)
+    apply_transition(piece, "schedule", by=moderator, at=start + timedelta(seconds=30))
+    listing = f'"site" "section:{section.pk}"'
+    with time_machine.travel(start + timedelta(seconds=10)):
+        assert render(listing, "before") == "before"
+        assert render(listing, "still before") == "before"
+    with time_machine.travel(start + timedelta(seconds=31)):
+        assert render(listing, "after") == "after"
+
+
+def test_a_page_rendered_before_a_due_change_is_applied_is_kept_by_nobody(
+    client, moderator, settings
+):
+    # This worker looked for due changes a moment ago and will not look again for a minute.
+    settings.NEWSROOM_SCHEDULE_RECHECK_MS = 60_000
+    live = make_article(headline="Live story")
+    path = live.get_absolute_url()
+    get(client, path)
+    content = revisions.content_of(live)
+    content["headline"] = "Corrected story"
+    revisions.create_revision(
+        live,
+        by=moderator,
+        content=content,
+        pending=True,
+        scheduled_for=timezone.now() - timedelta(seconds=1),
+    )
+    for _ in range(2):
+        response, _ = get(client, path)
+        assert response["X-Cache"] == "miss" and "Live story" in response.content.decode()
+        assert max_ages(response) == (0, 0)

@@ -468,6 +468,7 @@ def test_query_count_does_not_grow_with_the_results(client, settings, filters):
     for n in range(20):
         authors = [make_author(), make_author()]
         make_found(headline=f"Zanzibar {n}", section=politics, authors=authors, tags=tags)
+    queries_for("pemba")  # the first page caches the menu's sections for the ones after it
     assert queries_for("pemba") == (queries_for("zanzibar")[0], 1)
     assert queries_for("zanzibar")[1] == 20
 

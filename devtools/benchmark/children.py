@@ -46,6 +46,8 @@ def production_env(*, secret, database_url, temp, allowed_hosts, **extra):
         "NEWSROOM_BASE_URL": f"http://{allowed_hosts.split(',')[0]}",
         "MEDIA_ROOT": str(temp / "media"),
         "STATIC_ROOT": str(temp / "static"),
+        # Without Redis, the shared file cache: its own, so no page of another database is served.
+        "NEWSROOM_CACHE_DIR": str(temp / "cache"),
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
         **extra,

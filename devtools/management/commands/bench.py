@@ -577,6 +577,6 @@ class Command(BaseCommand):
         if self.redis is not None:
             return f"Redis ({REDIS_URL}, flushed before each server start)"
         return (
-            "local memory, one cache per worker (Redis did not answer at "
-            f"{REDIS_URL}, so the warm figures are per-process caches)"
+            "files shared by the workers, the embedded default (Redis did not answer at "
+            f"{REDIS_URL}); a fresh folder for each run"
         )

@@ -1,0 +1,100 @@
+"""What moves the page-cache versions on: the models' signals, connected in PageCacheConfig.ready.
+
+Versions move once when a row is saved, for whatever the same transaction renders itself (and
+for tests, which run in one transaction), and once more after the transaction commits: until
+then other connections still read the old rows, and a page, or the moment of the next
+scheduled publication, that a worker computes from them meanwhile must not look current.
+"""
+
+from django.db import connection, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+
+from pagecache import versions
+from pagecache.middleware import cache_unavailable
+
+
+def move_now(names):
+    try:
+        versions.move_on(names)
+    except Exception as exc:  # noqa: BLE001
+        # The cache is down: nothing can be served from it, and a restarted cache starts its
+        # versions anew, so there is nothing stale to fear. Saving must not fail for it.
+        cache_unavailable("versions not moved on", exc)
+
+
+def move_on(names):
+    names = set(names)
+    move_now(names)
+    if connection.in_atomic_block:
+        transaction.on_commit(lambda: move_now(names))
+
+
+def remember_before(sender, instance, **kwargs):
+    """Before a save: what the row said, so a move (of section, of byline) refreshes both sides."""
+    if instance.pk is None:
+        return
+    fields = ("status", "section_id") if sender.__name__ == "Article" else ("author_id",)
+    instance._cache_before = sender.objects.filter(pk=instance.pk).values(*fields).first()
+
+
+def content_changed(sender, instance=None, created=False, **kwargs):
+    """Move on the versions a saved or deleted row touches, and the site's."""
+    before = getattr(instance, "_cache_before", None)
+    names = versions.touched_by(instance, created=created, before=before)
+    if names is not None:
+        move_on([versions.SITE, *names])
+
+
+def tags_changed(sender, instance, action, pk_set, **kwargs):
+    from articles.models import Article
+
+    if action == "pre_clear" and isinstance(instance, Article):
+        instance._cache_cleared_tags = list(instance.tags.values_list("pk", flat=True))
+        return
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if isinstance(instance, Article):
+        if instance.status in versions.UNSEEN_STATES:
+            return
+        tag_ids = pk_set if action != "post_clear" else getattr(instance, "_cache_cleared_tags", ())
+        move_on([versions.SITE, f"article:{instance.pk}", *(f"tag:{pk}" for pk in tag_ids or ())])
+    else:  # a tag's articles changed, from the tag's side
+        move_on([versions.SITE, f"tag:{instance.pk}", *(f"article:{pk}" for pk in pk_set or ())])
+
+
+def schedule_changed(sender, instance, update_fields=None, **kwargs):
+    """A change to a live article was scheduled, or its schedule dropped. No page changes yet,
+    but the pages that show the article must now expire at the change's time: they are made
+    anew, and the site's version moving on makes pagecache.schedule look up the moment again."""
+    if not instance.pending or instance.applied_at is not None:
+        return
+    if instance.scheduled_for is None and "scheduled_for" not in (update_fields or ()):
+        return
+    move_on([versions.SITE, *versions.article_names(instance.article)])
+
+
+def connect_signals():
+    from taggit.models import Tag
+
+    from articles.models import (
+        Article,
+        Author,
+        Byline,
+        Correction,
+        Revision,
+        Section,
+        SlugRedirect,
+        TaggedArticle,
+    )
+
+    for model in (Article, Author, Byline, Correction, Section, SlugRedirect, TaggedArticle, Tag):
+        post_save.connect(content_changed, sender=model, dispatch_uid=f"cache-{model.__name__}")
+        post_delete.connect(
+            content_changed, sender=model, dispatch_uid=f"cache-del-{model.__name__}"
+        )
+    for model in (Article, Byline):
+        pre_save.connect(remember_before, sender=model, dispatch_uid=f"cache-pre-{model.__name__}")
+    m2m_changed.connect(
+        tags_changed, sender=Article.tags.through, dispatch_uid="cache-article-tags"
+    )
+    post_save.connect(schedule_changed, sender=Revision, dispatch_uid="cache-schedule")
