@@ -13,7 +13,7 @@ from django.utils.text import slugify
 
 from articles.importing import import_piece, read_piece
 from articles.models import Article, Author, Section
-from search.query import refresh_search_vector
+from search.documents import refresh_search_vector
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 

@@ -15,7 +15,7 @@ from django.utils.text import slugify
 
 from articles.models import Article, Author, Byline
 from articles.models.content import RESERVED_ARTICLE_SLUGS
-from search.query import refresh_search_vector
+from search.documents import refresh_search_vector
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_HEADLINE_LENGTH = Article._meta.get_field("headline").max_length

@@ -14,7 +14,7 @@ from articles.models import Article, Author, Byline, Correction, Revision, Secti
 from articles.sanitize import sanitize_html
 from articles.slugs import record_slug_change
 from images.renditions import refresh_renditions
-from search.query import refresh_search_vector
+from search.documents import refresh_search_vector
 
 TEXT_FIELDS = [
     "headline",

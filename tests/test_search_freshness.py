@@ -30,7 +30,7 @@ def found(client, query):
 
 def test_a_published_change_is_searchable_only_once_it_is_live(client, moderator):
     article = make_article(headline="Harmattan season begins")
-    from search.query import refresh_search_vector
+    from search.documents import refresh_search_vector
 
     refresh_search_vector(article)
     url = reverse("admin:articles_article_change", args=[article.pk])
@@ -48,7 +48,7 @@ def test_a_published_change_is_searchable_only_once_it_is_live(client, moderator
 def test_renaming_an_author_or_tag_in_the_admin_updates_search(client, moderator):
     author = make_author(name="Old Name")
     article = make_article(headline="Budget talks", authors=[author], tags=["Sahel"])
-    from search.query import refresh_search_vector
+    from search.documents import refresh_search_vector
 
     refresh_search_vector(article)
     client.post(

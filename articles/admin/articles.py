@@ -27,7 +27,7 @@ from articles.previews import PreviewTag, make_share_url, render_preview
 from articles.slugs import record_slug_change
 from articles.workflow import State, record_save, state_of
 from images.renditions import refresh_renditions
-from search.query import refresh_search_vector
+from search.documents import refresh_search_vector
 
 
 def bylines_in(formsets):

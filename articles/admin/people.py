@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from articles.forms import AuthorAdminForm
 from articles.models import Author, Section
 from images.renditions import refresh_renditions
-from search.query import refresh_search_vector
+from search.documents import refresh_search_vector
 
 
 @admin.register(Author)

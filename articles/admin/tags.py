@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from articles.models import Article
-from search.query import refresh_search_vector
+from search.documents import refresh_search_vector
 
 # taggit's own admin edits its generic tagged items, which our articles do not use.
 admin.site.unregister(Tag)
