@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from articles.models import Article
-from search.documents import refresh_search_vector
+from articles.signals import article_changed
 
 # taggit's own admin edits its generic tagged items, which our articles do not use.
 admin.site.unregister(Tag)
@@ -27,7 +27,11 @@ class TagAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change:
-            refresh_search_vector(Article.objects.filter(tags=obj))
+            article_changed.send(
+                sender=Article,
+                articles=Article.objects.filter(tags=obj),
+                fields=frozenset({"tags"}),
+            )
 
     def delete_model(self, request, obj):
         self.delete_queryset(request, Tag.objects.filter(pk=obj.pk))
@@ -37,7 +41,11 @@ class TagAdmin(admin.ModelAdmin):
             Article.objects.filter(tags__in=queryset).values_list("pk", flat=True).distinct()
         )
         super().delete_queryset(request, queryset)
-        refresh_search_vector(affected)
+        article_changed.send(
+            sender=Article,
+            articles=Article.objects.filter(pk__in=affected),
+            fields=frozenset({"tags"}),
+        )
 
     @admin.display(description=_("articles"), ordering="article_count")
     def article_count(self, tag):
