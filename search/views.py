@@ -2,6 +2,7 @@ from django.conf import settings
 from django.views.generic import ListView
 
 from articles.models import Article, Author
+from search import queries
 from search.queries import MAX_QUERY_LENGTH, Search, find_articles
 from search.results import result_for
 
@@ -39,6 +40,10 @@ class SearchView(ListView):
             "results": [result_for(article, search) for article in context["articles"]],
             "genres": Article.Genre.choices,
             "max_query_length": MAX_QUERY_LENGTH,
+            # Only the newest MAX_RANKED matches are ranked: say so rather than a false count.
+            "more_than": queries.MAX_RANKED
+            if search.is_ranked and context["paginator"].count >= queries.MAX_RANKED
+            else None,
             "author": Author.objects.filter(slug=search.author).first() if search.author else None,
         }
 

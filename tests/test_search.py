@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from articles.models import Article, Author
 from search.documents import refresh_search_vector
-from search.queries import MAX_QUERY_LENGTH, Search
+from search.queries import MAX_QUERY_LENGTH, Search, loosened
 
 from .factories import make_article, make_author, make_section
 
@@ -441,3 +441,93 @@ def test_phrases_are_matched_exactly_and_excluded_phrases_too(client):
         "Culture war in the harbour",
         "The war on trade culture",
     ]
+
+
+@postgresql_only
+def test_a_word_in_thousands_of_articles_ranks_only_the_newest_matches(client, monkeypatch):
+    monkeypatch.setattr("search.queries.MAX_RANKED", 3)
+    now = timezone.now()
+    make_found(headline="Harbour old", published_at=now - timedelta(days=30))
+    make_found(headline="Harbour harbour harbour", published_at=now - timedelta(days=3))
+    for day in (1, 2):
+        make_found(
+            headline=f"Day {day}", standfirst="The harbour", published_at=now - timedelta(days=day)
+        )
+    make_found(headline="Harbour in French", language="fr", published_at=now - timedelta(days=4))
+    response = search(client, q="harbour")
+    # The three newest matches, best first; older ones are not ranked (nor counted).
+    assert found(response) == ["Harbour harbour harbour", "Day 1", "Day 2"]
+    assert "More than 3 results for “harbour”, the newest 3 shown best first" in response.text
+    monkeypatch.setattr("search.queries.MAX_RANKED", 10)
+    response = search(client, q="harbour")
+    assert len(found(response)) == 5 and "5 results for “harbour”" in response.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "loose"),
+    [
+        ('"harbour reopens"', "harbour reopens"),
+        ('zanzibar "harbour reopens" -votes', "zanzibar harbour reopens -votes"),
+        ('trade -"culture war"', "trade"),
+        ('trade -"culture war', "trade"),
+        ('"a b" or "c d"', "a b or c d"),
+        ("plain words", "plain words"),
+    ],
+)
+def test_loosened_queries_keep_every_match(typed, loose):
+    assert loosened(typed) == loose
+
+
+@postgresql_only
+def test_a_phrase_is_looked_for_among_the_newest_articles_with_its_words(client, monkeypatch):
+    monkeypatch.setattr("search.queries.PHRASE_CANDIDATES", 3)
+    now = timezone.now()
+    make_found(headline="Harbour reopens", published_at=now - timedelta(days=10))
+    for day in (1, 2, 3):
+        make_found(
+            headline=f"Day {day}: the reopens of the harbour",
+            published_at=now - timedelta(days=day),
+        )
+    # Three newer pieces have both words, apart: the old phrase match is past the candidates.
+    assert found(search(client, q='"harbour reopens"')) == []
+    monkeypatch.setattr("search.queries.PHRASE_CANDIDATES", 4)
+    assert found(search(client, q='"harbour reopens"')) == ["Harbour reopens"]
+
+
+@postgresql_only
+@pytest.mark.parametrize("window", [1, 3, 100])
+def test_the_newest_matches_are_the_same_whichever_way_they_are_found(client, monkeypatch, window):
+    # A small window makes the walk fall short and the index answer; a large one lets the walk
+    # find them all. Readers must not be able to tell.
+    monkeypatch.setattr("search.queries.WINDOW", window)
+    monkeypatch.setattr("search.queries.MAX_RANKED", 3)
+    now = timezone.now()
+    for day in range(1, 9):
+        matching = day % 2 == 0
+        make_found(
+            headline=f"Day {day} {'harbour' if matching else 'market'}",
+            published_at=now - timedelta(days=day),
+        )
+    make_found(headline="Harbour en français", language="fr", published_at=now)
+    response = search(client, q="harbour")
+    assert sorted(found(response)) == ["Day 2 harbour", "Day 4 harbour", "Harbour en français"]
+
+
+@postgresql_only
+@pytest.mark.parametrize("window", [1, 4, 100])
+def test_filtered_searches_get_the_newest_matches_from_any_window(client, monkeypatch, window):
+    # Windows are counted over the language, not the filter: a section holding few of the
+    # newest articles is looked for further back, and readers cannot tell.
+    monkeypatch.setattr("search.queries.WINDOW", window)
+    monkeypatch.setattr("search.queries.MAX_RANKED", 2)
+    now = timezone.now()
+    politics, culture = make_section(slug="politics"), make_section(slug="culture")
+    for day in range(1, 13):
+        make_found(
+            headline=f"Harbour day {day}",
+            section=politics if day % 4 == 0 else culture,
+            published_at=now - timedelta(days=day),
+        )
+    response = search(client, q="harbour", section="politics")
+    assert found(response) == ["Harbour day 4", "Harbour day 8"]
+    assert "More than 2 results for “harbour”, the newest 2 shown best first" in response.text
