@@ -145,7 +145,9 @@ def import_piece(piece, *, section, genre, publish=False, published_at=None, cre
         Byline(article=article, author=author_named(name), position=position)
         for position, name in enumerate(piece.author_names)
     )
-    article_changed.send(sender=Article, articles=Article.objects.filter(pk=article.pk))
+    article_changed.send(
+        sender=Article, articles=Article.objects.filter(pk=article.pk), fields=None
+    )
     if publish:
         article_published.send(sender=Article, article=article, by=created_by)
     return article

@@ -197,7 +197,9 @@ def write_content(article, content):
     article.save()
     replace_bylines(article, [row["author"] for row in content.get("bylines", [])])
     article.tags.set(content.get("tags", []))
-    article_changed.send(sender=Article, articles=Article.objects.filter(pk=article.pk))
+    article_changed.send(
+        sender=Article, articles=Article.objects.filter(pk=article.pk), fields=None
+    )
     refresh_renditions(article, field="hero_image", store="hero_renditions")
     if article.published_at and old_slug != article.slug:
         record_slug_change(article, old_slug=old_slug)

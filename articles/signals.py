@@ -30,7 +30,8 @@ article_unpublished = Signal()
 # restore, an import, or the name of an author or a tag they carry.
 #   sender: Article
 #   articles: a queryset of the Articles changed (one or many: a renamed author's whole
-#       archive is one event)
+#       archive is one event); lazy, so a receiver reads it when the signal arrives (after a
+#       tag is deleted, the same query would find nothing)
 #   fields: a frozenset of what changed, by name (model fields, and "bylines" or "tags" when
 #       the names those show changed), or None when any of it may have
 article_changed = Signal()

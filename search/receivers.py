@@ -11,6 +11,6 @@ SEARCHED = frozenset({"headline", "standfirst", "body", "language", "bylines", "
 
 
 @receiver(article_changed, dispatch_uid="search.refresh_search_vector")
-def refresh_changed_articles(sender, *, articles, fields=None, **kwargs):
+def refresh_changed_articles(sender, *, articles, fields, **kwargs):
     if fields is None or fields & SEARCHED:
         refresh_search_vector(articles)

@@ -343,7 +343,9 @@ class ArticleAdmin(RevisionAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
             return
         form.save_m2m()
         revisions.replace_bylines(article, [author.pk for author in authors])
-        article_changed.send(sender=Article, articles=Article.objects.filter(pk=article.pk))
+        article_changed.send(
+            sender=Article, articles=Article.objects.filter(pk=article.pk), fields=None
+        )
         refresh_renditions(article, field="hero_image", store="hero_renditions")
         revisions.create_revision(article, by=request.user, based_on=base)
 
