@@ -276,7 +276,7 @@ class Article(models.Model):
                 fields=["section", "status", "-published_at"], name="article_section_pub_idx"
             ),
             models.Index(fields=["status", "submitted_at"], name="article_queue_idx"),
-            # Search walks each language's public articles newest first (search.query).
+            # Search walks each language's public articles newest first (search.queries).
             models.Index(
                 "language",
                 models.F("published_at").desc(),
