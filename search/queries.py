@@ -128,13 +128,13 @@ class Search:
 def find_articles(search):
     """Published articles that match `search`, with their section and bylines: best first when
     words are given (ranked and marked on PostgreSQL), else newest first."""
-    articles = Article.objects.published().filter(search.filters()).with_byline()
+    articles = Article.objects.published().filter(search.filters())
     if not search.query:
-        return articles.defer(*LIST_SKIPS)
+        return articles.with_byline().defer(*LIST_SKIPS)
     if search.is_ranked:
         return ranked_matches(articles, search.query)
     # The fallback marks words in the body itself.
-    return word_matches(articles.defer("search_vector"), search.query)
+    return word_matches(articles.with_byline().defer("search_vector"), search.query)
 
 
 # PostgreSQL.
