@@ -13,7 +13,7 @@ from django.utils.text import slugify
 
 from articles.importing import import_piece, read_piece
 from articles.models import Article, Author, Section
-from search.query import refresh_search_vector
+from articles.signals import article_changed
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 
@@ -130,7 +130,11 @@ def load_demo(*, now=None, with_accounts=None, log=print):
         article.standfirst = demo.standfirst
         article.save()
         article.tags.set(demo.tags)
-        refresh_search_vector(article)
+        article_changed.send(
+            sender=Article,
+            articles=Article.objects.filter(pk=article.pk),
+            fields=frozenset({"standfirst", "tags"}),
+        )
         # Demo pieces were "written" when they were published, not when the loader ran.
         Article.objects.filter(pk=article.pk).update(
             created_at=published_at, updated_at=published_at

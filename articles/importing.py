@@ -15,7 +15,7 @@ from django.utils.text import slugify
 
 from articles.models import Article, Author, Byline
 from articles.models.content import RESERVED_ARTICLE_SLUGS
-from search.query import refresh_search_vector
+from articles.signals import article_changed, article_published
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_HEADLINE_LENGTH = Article._meta.get_field("headline").max_length
@@ -145,5 +145,9 @@ def import_piece(piece, *, section, genre, publish=False, published_at=None, cre
         Byline(article=article, author=author_named(name), position=position)
         for position, name in enumerate(piece.author_names)
     )
-    refresh_search_vector(article)
+    article_changed.send(
+        sender=Article, articles=Article.objects.filter(pk=article.pk), fields=None
+    )
+    if publish:
+        article_published.send(sender=Article, article=article, by=created_by)
     return article

@@ -12,9 +12,9 @@ from django.utils.text import slugify
 
 from articles.models import Article, Author, Byline, Correction, Revision, Section
 from articles.sanitize import sanitize_html
+from articles.signals import article_changed
 from articles.slugs import record_slug_change
 from images.renditions import refresh_renditions
-from search.query import refresh_search_vector
 
 TEXT_FIELDS = [
     "headline",
@@ -197,7 +197,9 @@ def write_content(article, content):
     article.save()
     replace_bylines(article, [row["author"] for row in content.get("bylines", [])])
     article.tags.set(content.get("tags", []))
-    refresh_search_vector(article)
+    article_changed.send(
+        sender=Article, articles=Article.objects.filter(pk=article.pk), fields=None
+    )
     refresh_renditions(article, field="hero_image", store="hero_renditions")
     if article.published_at and old_slug != article.slug:
         record_slug_change(article, old_slug=old_slug)

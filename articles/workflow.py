@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles import notifications, permissions, revisions
 from articles.models import Article, AuditEntry, Correction, EditorialNote
+from articles.signals import article_published, article_unpublished
 
 
 class State:
@@ -40,6 +41,10 @@ class State:
 def state_of(article):
     return State.SCHEDULED if article.is_scheduled else article.status
 
+
+# Readers see these, or will at their time: entering one is a publication, leaving one an
+# unpublication (articles.signals).
+PUBLIC_STATES = frozenset({State.PUBLISHED, State.SCHEDULED})
 
 # Who may take a transition: a writer of the piece (or any moderator), or moderators only.
 WRITER = "writer"
@@ -247,6 +252,10 @@ def apply_transition(
             if transition.target == State.IN_REVIEW:
                 locked.submitted_at = now
             locked.save(update_fields=["status", "published_at", "submitted_at", "updated_at"])
+            if transition.target in PUBLIC_STATES:
+                article_published.send(sender=Article, article=locked, by=by)
+            elif before in PUBLIC_STATES:
+                article_unpublished.send(sender=Article, article=locked, by=by)
         AuditEntry.objects.create(
             article=locked,
             article_headline=locked.headline,

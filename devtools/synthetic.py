@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from taggit.models import Tag
 
 from articles.models import Article, Author, Byline, Section, TaggedArticle
-from search.query import refresh_search_vector
+from search.documents import refresh_search_vector
 
 WORDS = [
     "government",

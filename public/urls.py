@@ -2,7 +2,7 @@ from django.urls import path
 
 from articles import previews
 from public import archive, views
-from search.query import search_view
+from search.views import search_view
 from syndication import feeds
 
 app_name = "articles"

@@ -25,7 +25,7 @@ from articles.models import Article, Author
 from articles.models.revisions import Correction
 from images.renditions import refresh_renditions
 from newsroom import urls as site_urls
-from search.query import refresh_search_vector
+from search.documents import refresh_search_vector
 
 from .browser import ARTIFACTS, TIMEOUT_MS, expect
 from .factories import jpeg_file, make_article, make_author, make_section

@@ -95,7 +95,7 @@ def test_bench_smoke_serves_every_page_under_load(tmp_path, engine):
 @pytest.mark.django_db
 def test_search_at_scale_is_measured_after_a_first_pass_over_the_same_queries():
     from devtools.benchmark.inprocess import measure_search
-    from search.query import refresh_search_vector
+    from search.documents import refresh_search_vector
 
     from .factories import make_article
 

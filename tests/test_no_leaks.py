@@ -13,7 +13,7 @@ from django.utils import timezone
 from articles import revisions
 from articles.models import Article
 from articles.slugs import record_slug_change
-from search.query import refresh_search_vector
+from search.documents import refresh_search_vector
 
 from .factories import make_article, make_author, make_section
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from articles.models import Correction
 from images.renditions import refresh_renditions
-from search.query import refresh_search_vector
+from search.documents import refresh_search_vector
 
 from .factories import jpeg_file, make_article, make_author, make_section
 

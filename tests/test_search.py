@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article, Author
-from search.newest import is_conjunction, loosened
-from search.query import MAX_QUERY_LENGTH, Search, refresh_search_vector
+from search.documents import refresh_search_vector
+from search.queries import MAX_QUERY_LENGTH, Search, loosened
 
 from .factories import make_article, make_author, make_section
 
@@ -244,47 +244,6 @@ def test_a_search_leaves_the_planner_settings_as_it_found_them(
         assert cursor.fetchone() == ("on",)
 
 
-@postgresql_only
-@pytest.mark.parametrize(
-    ("typed", "together"),
-    [
-        ("fuel", False),
-        ("fuel or market", False),
-        ("drought -morning", False),
-        ("fuel or market -rain", False),
-        ("the market", False),  # a stop word is no second word
-        ("loan families", True),
-        ("loan families -rain", True),
-        ('"harvest road"', True),
-        ('fuel or "harvest road"', True),
-    ],
-)
-def test_words_asked_together_are_told_apart_from_alternatives(typed, together):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT querytree(websearch_to_tsquery('english', %s))", [typed])
-        assert is_conjunction(cursor.fetchone()[0]) is together
-
-
-@postgresql_only
-@pytest.mark.parametrize("query", ["harbour", "harbour or market", "harbour -votes"])
-def test_alternatives_and_single_words_find_the_same_as_the_bitmap_plans(
-    client, monkeypatch, query
-):
-    # The planner may walk dates in order for these; with every window forced to the index's
-    # bitmaps, the newest matches must be the same.
-    monkeypatch.setattr("search.newest.WALK_WINDOW", 2)
-    monkeypatch.setattr("search.query.MAX_RANKED", 3)
-    now = timezone.now()
-    for day in range(1, 9):
-        make_found(
-            headline=f"Day {day} {'harbour' if day % 3 else 'market'}",
-            published_at=now - timedelta(days=day),
-        )
-    chosen = found(search(client, q=query))
-    monkeypatch.setattr("search.ranked.is_conjunction", lambda tree: True)
-    assert found(search(client, q=query)) == chosen and len(chosen) == 3
-
-
 @pytest.mark.parametrize("page", ["99", "abc", "-1", "0", "1.5"])
 def test_a_page_that_does_not_exist_is_a_404_like_every_list(client, page):
     make_found(headline="Zanzibar votes")
@@ -474,8 +433,20 @@ def test_query_count_does_not_grow_with_the_results(client, settings, filters):
 
 
 @postgresql_only
+def test_phrases_are_matched_exactly_and_excluded_phrases_too(client):
+    make_found(headline="Culture war in the harbour", standfirst="Trade")
+    make_found(headline="The war on trade culture", standfirst="harbour")
+    assert found(search(client, q='"culture war"')) == ["Culture war in the harbour"]
+    assert found(search(client, q='harbour -"culture war"')) == ["The war on trade culture"]
+    assert sorted(found(search(client, q='"war on trade" or "culture war"'))) == [
+        "Culture war in the harbour",
+        "The war on trade culture",
+    ]
+
+
+@postgresql_only
 def test_a_word_in_thousands_of_articles_ranks_only_the_newest_matches(client, monkeypatch):
-    monkeypatch.setattr("search.query.MAX_RANKED", 3)
+    monkeypatch.setattr("search.queries.MAX_RANKED", 3)
     now = timezone.now()
     make_found(headline="Harbour old", published_at=now - timedelta(days=30))
     make_found(headline="Harbour harbour harbour", published_at=now - timedelta(days=3))
@@ -488,7 +459,7 @@ def test_a_word_in_thousands_of_articles_ranks_only_the_newest_matches(client, m
     # The three newest matches, best first; older ones are not ranked (nor counted).
     assert found(response) == ["Harbour harbour harbour", "Day 1", "Day 2"]
     assert "More than 3 results for “harbour”, the newest 3 shown best first" in response.text
-    monkeypatch.setattr("search.query.MAX_RANKED", 10)
+    monkeypatch.setattr("search.queries.MAX_RANKED", 10)
     response = search(client, q="harbour")
     assert len(found(response)) == 5 and "5 results for “harbour”" in response.text
 
@@ -509,20 +480,8 @@ def test_loosened_queries_keep_every_match(typed, loose):
 
 
 @postgresql_only
-def test_phrases_are_matched_exactly_and_excluded_phrases_too(client):
-    make_found(headline="Culture war in the harbour", standfirst="Trade")
-    make_found(headline="The war on trade culture", standfirst="harbour")
-    assert found(search(client, q='"culture war"')) == ["Culture war in the harbour"]
-    assert found(search(client, q='harbour -"culture war"')) == ["The war on trade culture"]
-    assert sorted(found(search(client, q='"war on trade" or "culture war"'))) == [
-        "Culture war in the harbour",
-        "The war on trade culture",
-    ]
-
-
-@postgresql_only
 def test_a_phrase_is_looked_for_among_the_newest_articles_with_its_words(client, monkeypatch):
-    monkeypatch.setattr("search.newest.PHRASE_CANDIDATES", 3)
+    monkeypatch.setattr("search.queries.PHRASE_CANDIDATES", 3)
     now = timezone.now()
     make_found(headline="Harbour reopens", published_at=now - timedelta(days=10))
     for day in (1, 2, 3):
@@ -532,7 +491,7 @@ def test_a_phrase_is_looked_for_among_the_newest_articles_with_its_words(client,
         )
     # Three newer pieces have both words, apart: the old phrase match is past the candidates.
     assert found(search(client, q='"harbour reopens"')) == []
-    monkeypatch.setattr("search.newest.PHRASE_CANDIDATES", 4)
+    monkeypatch.setattr("search.queries.PHRASE_CANDIDATES", 4)
     assert found(search(client, q='"harbour reopens"')) == ["Harbour reopens"]
 
 
@@ -541,8 +500,8 @@ def test_a_phrase_is_looked_for_among_the_newest_articles_with_its_words(client,
 def test_the_newest_matches_are_the_same_whichever_way_they_are_found(client, monkeypatch, window):
     # A small window makes the walk fall short and the index answer; a large one lets the walk
     # find them all. Readers must not be able to tell.
-    monkeypatch.setattr("search.newest.WALK_WINDOW", window)
-    monkeypatch.setattr("search.query.MAX_RANKED", 3)
+    monkeypatch.setattr("search.queries.WINDOW", window)
+    monkeypatch.setattr("search.queries.MAX_RANKED", 3)
     now = timezone.now()
     for day in range(1, 9):
         matching = day % 2 == 0
@@ -560,8 +519,8 @@ def test_the_newest_matches_are_the_same_whichever_way_they_are_found(client, mo
 def test_filtered_searches_get_the_newest_matches_from_any_window(client, monkeypatch, window):
     # Windows are counted over the language, not the filter: a section holding few of the
     # newest articles is looked for further back, and readers cannot tell.
-    monkeypatch.setattr("search.newest.WALK_WINDOW", window)
-    monkeypatch.setattr("search.query.MAX_RANKED", 2)
+    monkeypatch.setattr("search.queries.WINDOW", window)
+    monkeypatch.setattr("search.queries.MAX_RANKED", 2)
     now = timezone.now()
     politics, culture = make_section(slug="politics"), make_section(slug="culture")
     for day in range(1, 13):
@@ -573,17 +532,3 @@ def test_filtered_searches_get_the_newest_matches_from_any_window(client, monkey
     response = search(client, q="harbour", section="politics")
     assert found(response) == ["Harbour day 4", "Harbour day 8"]
     assert "More than 2 results for “harbour”, the newest 2 shown best first" in response.text
-
-
-@postgresql_only
-def test_a_page_of_ranked_results_is_two_statements(client, settings, django_assert_num_queries):
-    # The windows' dates, then matches, ranking, count, marks, bylines and the menu together,
-    # however many results and bylines the page shows.
-    settings.NEWSROOM_SCHEDULE_RECHECK_MS = 60_000
-    for n in range(5):
-        make_found(headline=f"Zanzibar {n}", authors=[make_author(), make_author()])
-    search(client, q="zanzibar")
-    with django_assert_num_queries(2):
-        html = search(client, q="zanzibar").text
-    assert html.count('class="card"') == 5
-    assert 'class="site-nav"' in html and "Zanzibar" in html

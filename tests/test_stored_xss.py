@@ -14,7 +14,7 @@ from django.urls import reverse
 from articles import revisions
 from articles.models import Correction, EditorialNote
 from images.renditions import refresh_renditions
-from search.query import refresh_search_vector
+from search.documents import refresh_search_vector
 
 from .factories import jpeg_file, make_article, make_author, make_section, make_user
 

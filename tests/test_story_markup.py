@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from articles.models import Article
-from search.query import refresh_search_vector
+from search.documents import refresh_search_vector
 
 from .factories import make_article, make_author, make_section
 from .markup import parse

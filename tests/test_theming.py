@@ -12,7 +12,7 @@ from django.contrib.staticfiles import finders
 from django.test import override_settings
 
 from articles.models import Article
-from search.query import refresh_search_vector
+from search.documents import refresh_search_vector
 
 from .factories import make_article, make_author, make_section
 from .markup import parse

@@ -25,10 +25,10 @@ from articles.forms import ArticleAdminForm
 from articles.models import Article, AuditEntry, Byline
 from articles.pagination import CappedCountPaginator
 from articles.previews import PreviewTag, make_share_url, render_preview
+from articles.signals import article_changed
 from articles.slugs import record_slug_change
 from articles.workflow import State, record_save, state_of
 from images.renditions import refresh_renditions
-from search.query import refresh_search_vector
 
 
 def bylines_in(formsets):
@@ -344,7 +344,9 @@ class ArticleAdmin(RevisionAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
             return
         form.save_m2m()
         revisions.replace_bylines(article, [author.pk for author in authors])
-        refresh_search_vector(article)
+        article_changed.send(
+            sender=Article, articles=Article.objects.filter(pk=article.pk), fields=None
+        )
         refresh_renditions(article, field="hero_image", store="hero_renditions")
         revisions.create_revision(article, by=request.user, based_on=base)
 

@@ -4,9 +4,9 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from articles.forms import AuthorAdminForm
-from articles.models import Author, Section
+from articles.models import Article, Author, Section
+from articles.signals import article_changed
 from images.renditions import refresh_renditions
-from search.query import refresh_search_vector
 
 
 @admin.register(Author)
@@ -21,7 +21,9 @@ class AuthorAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         refresh_renditions(obj, field="photo", store="photo_renditions")
         if change and "name" in form.changed_data:
-            refresh_search_vector(obj.articles.all())
+            article_changed.send(
+                sender=Article, articles=obj.articles.all(), fields=frozenset({"bylines"})
+            )
 
 
 @admin.register(Section)
@@ -64,7 +66,9 @@ class NewsroomUserAdmin(UserAdmin):
         # An author renamed here is searched under the new name too.
         for author, changed_fields in getattr(formset, "changed_objects", []):
             if "name" in changed_fields:
-                refresh_search_vector(author.articles.all())
+                article_changed.send(
+                    sender=Article, articles=author.articles.all(), fields=frozenset({"bylines"})
+                )
 
     @admin.display(description=_("roles"))
     def roles(self, user):

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit import models as taggit
 
 from articles.models import Article, Tag
-from search.query import refresh_search_vector
+from articles.signals import article_changed
 
 # taggit's own admin edits its generic tagged items, which our articles do not use; the desk's
 # is registered on articles.Tag, a proxy, so tags are listed under the newsroom's heading.
@@ -28,7 +28,11 @@ class TagAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change:
-            refresh_search_vector(Article.objects.filter(tags=obj))
+            article_changed.send(
+                sender=Article,
+                articles=Article.objects.filter(tags=obj),
+                fields=frozenset({"tags"}),
+            )
 
     def delete_model(self, request, obj):
         self.delete_queryset(request, Tag.objects.filter(pk=obj.pk))
@@ -38,7 +42,11 @@ class TagAdmin(admin.ModelAdmin):
             Article.objects.filter(tags__in=queryset).values_list("pk", flat=True).distinct()
         )
         super().delete_queryset(request, queryset)
-        refresh_search_vector(affected)
+        article_changed.send(
+            sender=Article,
+            articles=Article.objects.filter(pk__in=affected),
+            fields=frozenset({"tags"}),
+        )
 
     @admin.display(description=_("articles"), ordering="article_count")
     def article_count(self, tag):

@@ -246,7 +246,7 @@ class Article(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted for review at"), null=True, blank=True)
-    # Kept up to date by search.query after every save that changes what is searched.
+    # Kept up to date by search.receivers, on the article_changed signal.
     search_vector = SearchVectorField(null=True, editable=False)
     # When a published change last altered what readers see ("Updated …", dateModified).
     content_updated_at = models.DateTimeField(_("content updated at"), null=True, blank=True)
@@ -276,7 +276,7 @@ class Article(models.Model):
                 fields=["section", "status", "-published_at"], name="article_section_pub_idx"
             ),
             models.Index(fields=["status", "submitted_at"], name="article_queue_idx"),
-            # Search walks each language's public articles newest first (search.query).
+            # Search walks each language's public articles newest first (search.queries).
             models.Index(
                 "language",
                 models.F("published_at").desc(),

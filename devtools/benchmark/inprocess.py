@@ -256,7 +256,7 @@ def search_queries(count=50, seed=7):
 
 
 def measure_search(*, count=50, time_cap=120):
-    from search.query import Search, find_articles
+    from search.queries import Search, find_articles
 
     client = Client()
     path = reverse("articles:search")
