@@ -71,7 +71,7 @@ def test_deleting_a_tag_in_the_admin_updates_search(client, moderator):
     assert article.get_absolute_url() in found(client, "Liptako")
     client.force_login(make_user("boss", is_staff=True, is_superuser=True))
     tag = article.tags.get()
-    client.post(reverse("admin:taggit_tag_delete", args=[tag.pk]), {"post": "yes"})
+    client.post(reverse("admin:articles_tag_delete", args=[tag.pk]), {"post": "yes"})
     assert article.get_absolute_url() not in found(client, "Liptako")
     assert article.get_absolute_url() in found(client, "budget")
 

@@ -129,9 +129,9 @@ def test_renaming_or_deleting_a_tag_tells_the_change_of_its_articles(client, hea
     make_article(tags=["Other"])
     tag = tagged.tags.get()
     client.post(
-        reverse("admin:taggit_tag_change", args=[tag.pk]), {"name": "Liptako", "slug": "liptako"}
+        reverse("admin:articles_tag_change", args=[tag.pk]), {"name": "Liptako", "slug": "liptako"}
     )
-    client.post(reverse("admin:taggit_tag_delete", args=[tag.pk]), {"post": "yes"})
+    client.post(reverse("admin:articles_tag_delete", args=[tag.pk]), {"post": "yes"})
     assert names(heard) == ["changed", "changed"]
     assert [kwargs["articles"] for _, kwargs in heard] == [[tagged], [tagged]]
     assert all(kwargs["fields"] == {"tags"} for _, kwargs in heard)
