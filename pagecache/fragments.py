@@ -24,3 +24,14 @@ def fragment_version(names):
         moment = schedule.next_publication(found[versions.SITE])
         parts.append(f"until.{moment.timestamp() if moment else 'none'}")
     return "-".join(parts)
+
+
+def names_shown_by(articles):
+    """The versions a list of articles' cards show: each article, its section and its authors
+    (bylines prefetched, as every public list does)."""
+    names = set()
+    for article in articles:
+        names.add(f"article:{article.pk}")
+        names.add(f"section:{article.section_id}")
+        names.update(f"author:{byline.author_id}" for byline in article.bylines.all())
+    return names
