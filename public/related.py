@@ -9,7 +9,7 @@ slower as the archive grows.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Window
+from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 
 from articles.models import Article, Byline, TaggedArticle
@@ -67,9 +67,10 @@ def related_articles(article, *, tags, count=RELATED_COUNT):
         )
         picked = list(
             other_public_pieces(article)
-            # Filtered before it is counted, so the count is of the shared recent taggings.
-            .filter(tagged_items__in=recently_tagged.values("pk"))
-            .annotate(shared=Count("tagged_items"))
+            # Candidates looked up by primary key: the planner cannot see how few the window
+            # leaves, and would rather scan every tagging than probe an index for each.
+            .filter(pk__in=recently_tagged.values("content_object_id"))
+            .annotate(shared=Count("tagged_items", filter=Q(tagged_items__tag_id__in=tag_ids)))
             .order_by("-shared", *NEWEST_FIRST)[:count]
         )
     if len(picked) < count:
@@ -98,7 +99,7 @@ def more_from_authors(article, *, authors, count=MORE_FROM_AUTHOR_COUNT):
     )
     latest = first_of_each(
         other_public_pieces(article)
-        .filter(bylines__in=recent_bylines.values("pk"))
+        .filter(pk__in=recent_bylines.values("article_id"), bylines__author_id__in=author_ids)
         .annotate(by_author=F("bylines__author_id")),
         partition_by="bylines__author_id",
         order_by=[F("published_at").desc(), F("pk").desc()],
