@@ -1,18 +1,11 @@
-import contextlib
 import functools
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 from django.utils.text import capfirst
 from django.utils.translation import get_language_info
 
 from articles.models import Section
-from pagecache import versions
-
-# The menu as of one version of the sections: a section saved or deleted moves the version on
-# (pagecache.versions), so a stale menu is never read again and simply expires.
-MENU_KEY = "newsroom:menu:{version}"
 
 
 def nav_sections(request):
@@ -20,26 +13,8 @@ def nav_sections(request):
     try:
         return request.newsroom_sections
     except AttributeError:
-        request.newsroom_sections = menu_sections()
+        request.newsroom_sections = list(Section.objects.all())
         return request.newsroom_sections
-
-
-def menu_sections():
-    """Every section, in menu order: from the cache while no section changes, so the menu
-    that every page draws costs no query."""
-    try:
-        version = versions.current([versions.SECTIONS])[versions.SECTIONS]
-        key = MENU_KEY.format(version=version)
-        sections = cache.get(key)
-    except Exception:  # noqa: BLE001
-        # The cache server is down: the page cache already logs it once per request, and the
-        # menu is one small query.
-        return list(Section.objects.all())
-    if sections is None:
-        sections = list(Section.objects.all())
-        with contextlib.suppress(Exception):
-            cache.set(key, sections)
-    return sections
 
 
 def remember_sections(request, sections):

@@ -200,7 +200,7 @@ def test_article_page_queries_stay_constant_with_three_bylines_and_five_tags(
         make_article(section=big.section, authors=big.ordered_authors, tags=["topic-2-0"])
     counts = []
     for story in [small, big]:
-        client.get(story.get_absolute_url())  # the menu cached, as on a live site
+        client.get(story.get_absolute_url())  # caches warm (the menu, content types), as live
         with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(8):
             response = client.get(story.get_absolute_url())
         assert response.status_code == 200
