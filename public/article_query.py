@@ -1,88 +1,30 @@
-"""The article page's article, with its ordered bylines, its tags and the site's sections (the
-menu, and the article's own), in one plain query instead of a queryset with two prefetches and
-a query for the menu (0.9 ms against 6.5 ms at 10,000 articles: the ORM's building and
-compiling was the cost, not the database). `public.public_sql` says why.
-
-Bylines, tags and sections come beside the article as JSON arrays, one round trip for all;
-they are put in order here, by the positions they carry, so no database's aggregate order
-matters.
+"""Hand-written SQL pieces that only search/ranked.py still uses: the menu's sections and an
+article's bylines as JSON arrays. The article page loads through the ORM now
+(`Article.objects.published().for_page()`, public.views); this module goes when search does.
 """
 
-import functools
 import json
 from operator import itemgetter
 
 from django.db import connection
-from taggit.models import Tag
 
-from articles.models import Article, Author, Byline, Section, TaggedArticle
+from articles.models import Article, Author, Byline, Section
 from public.public_sql import (
     Layout,
     column,
     columns,
     concrete,
-    fetch_all,
-    prepares_statements,
-    public_condition,
     table,
 )
 
-# Search vectors are for search: a page never shows one, and they are a large part of a row.
-ARTICLE = Layout(Article, concrete(Article, leave_out={"search_vector"}))
 BYLINE = Layout(Byline, concrete(Byline))
 AUTHOR = Layout(Author, concrete(Author))
-TAG = Layout(Tag, concrete(Tag))
 SECTION = Layout(Section, concrete(Section))
 # Per database: (aggregate of rows into a JSON array, a row as a JSON array).
 JSON_FUNCTIONS = {
     "postgresql": ("json_agg", "json_build_array"),
     "sqlite": ("json_group_array", "json_array"),
 }
-
-
-def load_public_article(*, slug=None, pk=None):
-    """(article, sections): the public article with this slug (or primary key) and every
-    section in menu order, or (None, None)."""
-    prepare = prepares_statements()
-    _, params = public_condition(literals=prepare)
-    key, value = ("slug", slug) if pk is None else ("id", pk)
-    rows = fetch_all(statement(connection.vendor, key, prepare), [value, *params], prepare=prepare)
-    if not rows:
-        return None, None
-    (row,) = rows
-    article = ARTICLE.instance(row[: len(ARTICLE)])
-    byline_rows, tag_rows, section_rows = (parsed(value) for value in row[len(ARTICLE) :])
-    tag_rows.sort(key=itemgetter(0))  # in the order they were tagged: the desk's order
-    sections = menu_sections(section_rows)
-    for section in sections:
-        if section.pk == article.section_id:
-            Article.section.field.set_cached_value(article, section)
-    article._prefetched_objects_cache = {
-        "bylines": ordered_bylines(article, byline_rows),
-        "tags": prefetched(Tag, [TAG.from_json(values[1:]) for values in tag_rows]),
-    }
-    return article, sections
-
-
-@functools.lru_cache(maxsize=8)
-def statement(vendor, key, literals):
-    """The article page's SQL, looking the article up by `key` ("slug" or "id"): it depends on
-    nothing else, so it is written once per process, not on every page (0.13 ms each)."""
-    public, _ = public_condition(literals=literals)
-    aggregate, row_of = JSON_FUNCTIONS[vendor]
-    article_id = column(Article, "id")
-    bylines = bylines_sql(vendor)
-    tags = (
-        f"SELECT {aggregate}({row_of}({column(TaggedArticle, 'id')}, {columns(Tag)})) "
-        f"FROM {table(Tag)} JOIN {table(TaggedArticle)} "
-        f"ON {column(TaggedArticle, 'tag')} = {column(Tag, 'id')} "
-        f"WHERE {column(TaggedArticle, 'content_object')} = {article_id}"
-    )
-    return (
-        f"SELECT {columns(Article, ARTICLE.fields)}, ({bylines}), ({tags}), "  # noqa: S608
-        f"({menu_sql(vendor)}) FROM {table(Article)} WHERE {column(Article, key)} = %s "
-        f"AND {public}"
-    )
 
 
 def menu_sql(vendor):
