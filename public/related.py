@@ -3,16 +3,23 @@
 Querysets on `Article.objects.published()`: at most three queries, however many tags,
 authors or articles there are. Each list weighs only recent candidates (a tag's latest
 taggings, an author's latest bylines), read in order from an index, so a page does not get
-slower as the archive grows.
+slower as the archive grows. The article page takes them from the cache (`cached_read_next`)
+while nothing they are drawn from changes.
 """
 
+import contextlib
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, Window
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, F, Min, Q, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 
 from articles.models import Article, Byline, TaggedArticle
+from pagecache import versions
 
 RELATED_COUNT = 4
 MORE_FROM_AUTHOR_COUNT = 3
@@ -23,6 +30,10 @@ MORE_FROM_AUTHOR_COUNT = 3
 TAG_CANDIDATES = 50
 AUTHOR_CANDIDATES = 20
 NEWEST_FIRST = ("-published_at", "-pk")
+# One article's lists as of the versions of what they are drawn from: an entry made before a
+# change is never read again, and expires.
+READ_NEXT_KEY = "newsroom:read-next:{article}:{versions}"
+READ_NEXT_SECONDS = 3600
 
 
 @dataclass
@@ -37,6 +48,54 @@ def read_next(article, *, tags, authors, related=RELATED_COUNT, per_author=MORE_
         related=related_articles(article, tags=tags, count=related),
         more_from_authors=more_from_authors(article, authors=authors, count=per_author),
     )
+
+
+def cached_read_next(article, *, tags, authors):
+    """`read_next()`, kept in the cache until the article, its section, one of its authors or
+    tags changes (the versions its page records), or until the next scheduled piece goes live.
+
+    Building its querysets is most of an uncached article page's time, and what they find
+    changes only on those events."""
+    if not getattr(settings, "NEWSROOM_FRAGMENT_CACHE", True):
+        return read_next(article, tags=tags, authors=authors)
+    names = versions.article_page(
+        article, author_ids=[author.pk for author in authors], tag_ids=[tag.pk for tag in tags]
+    )
+    try:
+        found = cache.get(key := read_next_key(article, versions.current(names)))
+    except Exception:  # noqa: BLE001
+        # The cache server is down: the page cache already logs it once per request.
+        return read_next(article, tags=tags, authors=authors)
+    if found is None:
+        # Asked before the lists are built, so a piece going live meanwhile is not missed.
+        go_live = next_go_live()
+        found = read_next(article, tags=tags, authors=authors)
+        # Kept by author id: each page brings its own author objects.
+        found.more_from_authors = [(a.pk, pieces) for a, pieces in found.more_from_authors]
+        seconds = READ_NEXT_SECONDS
+        if go_live is not None:
+            seconds = min(seconds, (go_live - timezone.now()).total_seconds())
+        if seconds > 0:
+            with contextlib.suppress(Exception):
+                cache.set(key, found, timeout=seconds)
+    by_author = dict(found.more_from_authors)
+    return ReadNext(
+        related=found.related,
+        more_from_authors=[(a, by_author[a.pk]) for a in authors if a.pk in by_author],
+    )
+
+
+def read_next_key(article, found_versions):
+    digest = hashlib.blake2b(repr(sorted(found_versions.items())).encode(), digest_size=12)
+    return READ_NEXT_KEY.format(article=article.pk, versions=digest.hexdigest())
+
+
+def next_go_live():
+    """When the next piece scheduled for publication goes live, if one is."""
+    scheduled = Article.objects.filter(
+        status=Article.Status.PUBLISHED, published_at__gt=timezone.now(), deleted_at__isnull=True
+    )
+    return scheduled.aggregate(next=Min("published_at"))["next"]
 
 
 def other_public_pieces(article):

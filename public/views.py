@@ -9,7 +9,7 @@ from articles.pagination import PublicListPaginator
 from pagecache import versions as cache_versions
 from public import structured_data
 from public.context_processors import nav_sections
-from public.related import read_next
+from public.related import cached_read_next
 
 HOME_LATEST_COUNT = 12
 
@@ -36,7 +36,7 @@ def article_detail(request, section, slug):
         return redirect(article, permanent=True)
     authors = article.ordered_authors
     tags = [tagged.tag for tagged in article.tagged_items.all()]
-    next_reads = read_next(article, tags=tags, authors=authors)
+    next_reads = cached_read_next(article, tags=tags, authors=authors)
     response = render(
         request,
         "articles/article_detail.html",

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -229,6 +230,46 @@ def test_read_next_runs_the_same_few_queries_for_one_tag_and_author_as_for_many(
         counts.append(len(queries))
     # Related pieces, the section's newest to top them up, and more from the authors.
     assert counts[0] == counts[1] <= 3
+
+
+# Read-next from the cache
+
+
+def test_read_next_is_built_once_then_served_from_the_cache(client, story):
+    make_article(headline="Shares a tag", tags=["Mali"])
+    with CaptureQueriesContext(connection) as first:
+        html = client.get(story.get_absolute_url()).text
+    with CaptureQueriesContext(connection) as second:
+        again = client.get(story.get_absolute_url()).text
+    assert headlines_under(again, "related-heading") == headlines_under(html, "related-heading")
+    assert headlines_under(again, "related-heading") == ["Shares a tag"]
+    assert len(second) < len(first)
+
+
+def test_a_piece_published_after_the_lists_were_cached_shows_on_the_next_page(client, story):
+    author = story.ordered_authors[0]
+    client.get(story.get_absolute_url())
+    make_article(headline="Just out", tags=["Sahel"], authors=[author])
+    html = client.get(story.get_absolute_url()).text
+    assert headlines_under(html, "related-heading") == ["Just out"]
+    assert headlines_under(html, f"more-from-{author.slug}") == ["Just out"]
+
+
+def test_a_piece_unpublished_after_the_lists_were_cached_leaves_them(client, story):
+    piece = make_article(headline="Taken down", tags=["Mali"])
+    assert "Taken down" in client.get(story.get_absolute_url()).text
+    piece.status = Article.Status.UNPUBLISHED
+    piece.save()
+    assert "Taken down" not in client.get(story.get_absolute_url()).text
+
+
+def test_a_scheduled_piece_shows_in_the_lists_once_its_time_has_come(client, story):
+    go_live = timezone.now() + timedelta(minutes=10)
+    make_article(headline="Scheduled, shares a tag", tags=["Mali"], published_at=go_live)
+    assert "Scheduled, shares a tag" not in client.get(story.get_absolute_url()).text
+    with time_machine.travel(go_live + timedelta(seconds=1)):
+        html = client.get(story.get_absolute_url()).text
+    assert headlines_under(html, "related-heading") == ["Scheduled, shares a tag"]
 
 
 # Archive
