@@ -62,7 +62,8 @@ def cached_read_next(article, *, tags, authors):
         article, author_ids=[author.pk for author in authors], tag_ids=[tag.pk for tag in tags]
     )
     try:
-        found = cache.get(key := read_next_key(article, versions.current(names)))
+        key = read_next_key(article, versions.current(names))
+        found = cache.get(key)
     except Exception:  # noqa: BLE001
         # The cache server is down: the page cache already logs it once per request.
         return read_next(article, tags=tags, authors=authors)
