@@ -184,23 +184,30 @@ DATABASE_URL = env_str("DATABASE_URL")
 if not DATABASE_URL:
     VAR_DIR.mkdir(exist_ok=True)
     DATABASE_URL = f"sqlite:///{_default_sqlite}"
+_conn_max_age = env_int("CONN_MAX_AGE", 0)
 try:
     DATABASES = {
+        # With health checks, a kept connection is checked before a request's first query, so
+        # one that a restart or a firewall dropped while idle is replaced, not a failed page.
         "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 0), conn_health_checks=True
+            DATABASE_URL, conn_max_age=_conn_max_age, conn_health_checks=True
         )
     }
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a usable database URL: {exc}") from None
 ON_POSTGRESQL = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-if ON_POSTGRESQL:
-    # Django's, with health checks only for connections idle a second or more (its docstring).
-    DATABASES["default"]["ENGINE"] = "newsroom.postgresql"
-if ON_POSTGRESQL and env_bool("DATABASE_PREPARED_STATEMENTS", True):
-    # Only the queries that ask for it are prepared (public.public_sql.fetch_all); Django's
-    # own bind their parameters in Python and never are. Turn it off behind a pooler that
-    # cannot keep prepared statements (PgBouncer's transaction mode before 1.21).
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
+# Opt-in: each process keeps its PostgreSQL connections in psycopg's pool (Django 5.1+), so a
+# request does not pay for connecting, and the pool checks a connection before handing it out.
+# A sync worker serves one request at a time: a small pool is plenty.
+if env_bool("DATABASE_POOL", False):
+    if not ON_POSTGRESQL:
+        raise ImproperlyConfigured("DATABASE_POOL=1 needs a PostgreSQL DATABASE_URL")
+    if _conn_max_age:
+        # Django refuses the pair too, but only at the first query and naming no variable.
+        raise ImproperlyConfigured(
+            "DATABASE_POOL=1 keeps connections itself: leave CONN_MAX_AGE unset (or 0)"
+        )
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": 4}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -8,9 +8,8 @@ from articles.models import Article, Author, SlugRedirect
 from articles.pagination import PublicListPaginator
 from pagecache import versions as cache_versions
 from public import structured_data
-from public.article_query import load_public_article
-from public.context_processors import nav_sections, remember_sections
-from public.related import read_next
+from public.context_processors import nav_sections
+from public.related import cached_read_next
 
 HOME_LATEST_COUNT = 12
 
@@ -25,21 +24,19 @@ def home(request):
 
 
 def article_detail(request, section, slug):
-    article, sections = load_public_article(slug=slug)
-    if article is None:
+    public = Article.objects.published().for_page()
+    try:
+        article = public.get(slug=slug)
+    except Article.DoesNotExist:
         # A link shared before the slug changed still finds the article.
         moved = get_object_or_404(SlugRedirect, old_slug=slug)
-        article, sections = load_public_article(pk=moved.article_id)
-        if article is None:
-            raise Http404
-    remember_sections(request, sections)
+        article = get_object_or_404(public, pk=moved.article_id)
     if article.section.slug != section or article.slug != slug:
         # The section moved or the link was mistyped: send readers to the one true URL.
         return redirect(article, permanent=True)
-    authors, tags = article.ordered_authors, article.tags.all()
-    next_reads = read_next(
-        article, tags=tags, authors=authors, sections={section.pk: section for section in sections}
-    )
+    authors = article.ordered_authors
+    tags = [tagged.tag for tagged in article.tagged_items.all()]
+    next_reads = cached_read_next(article, tags=tags, authors=authors)
     response = render(
         request,
         "articles/article_detail.html",

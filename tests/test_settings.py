@@ -79,21 +79,38 @@ def test_development_falls_back_to_the_local_address(tmp_path):
     assert result.stdout.strip().splitlines()[-1] == "http://127.0.0.1:8000", result.stderr
 
 
-@pytest.mark.parametrize(
-    "switch,threshold", [({}, "0"), ({"DATABASE_PREPARED_STATEMENTS": "0"}, "None")]
-)
-def test_prepared_statements_are_on_for_postgresql_unless_turned_off(switch, threshold):
-    script = "print(settings.DATABASES['default']['OPTIONS'].get('prepare_threshold'))"
-    result = manage(
-        "shell",
-        "--no-imports",
-        "-c",
-        f"from django.conf import settings; {script}",
-        DEBUG="1",
-        DATABASE_URL="postgres://nobody@127.0.0.1:1/none",
-        **switch,
+def database_options(**env):
+    script = "print(settings.DATABASES['default'].get('OPTIONS', {}).get('pool'))"
+    return manage(
+        "shell", "--no-imports", "-c", f"from django.conf import settings; {script}", **env
     )
-    assert result.stdout.strip() == threshold, result.stderr
+
+
+@pytest.mark.parametrize(
+    "switch,pool", [({}, "None"), ({"DATABASE_POOL": "1"}, "{'min_size': 1, 'max_size': 4}")]
+)
+def test_the_connection_pool_is_off_for_postgresql_unless_turned_on(switch, pool):
+    result = database_options(
+        DEBUG="1", DATABASE_URL="postgres://nobody@127.0.0.1:1/none", **switch
+    )
+    assert result.stdout.strip() == pool, result.stderr
+
+
+@pytest.mark.parametrize(
+    "env,variable",
+    [
+        (
+            {"DATABASE_URL": "postgres://nobody@127.0.0.1:1/none", "CONN_MAX_AGE": "60"},
+            "CONN_MAX_AGE",
+        ),
+        ({}, "PostgreSQL"),  # the SQLite default has no pool
+    ],
+)
+def test_a_pool_that_cannot_work_is_refused_naming_why(env, variable):
+    result = database_options(DEBUG="1", DATABASE_POOL="1", **env)
+    assert result.returncode != 0
+    assert "DATABASE_POOL" in result.stderr and variable in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_log_level_is_read_in_any_case_as_gunicorn_reads_it(tmp_path):
@@ -109,5 +126,5 @@ def test_defaults_are_safe(settings):
     assert project.ALLOWED_HOSTS == []
     assert project.DATABASES["default"]["ENGINE"] in {
         "django.db.backends.sqlite3",
-        "newsroom.postgresql",
+        "django.db.backends.postgresql",
     }

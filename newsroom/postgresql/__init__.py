@@ -1,1 +1,0 @@
-"""Django's PostgreSQL backend, with connection health checks spaced out (see base.py)."""
