@@ -262,6 +262,9 @@ else:
 # How long anonymous readers' pages stay in our cache (0 turns the page cache off), and the
 # max-age browsers and CDNs are told.
 NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 300)
+# Rendered fragments that many pages share (cards, menus, lists), cached by content version;
+# off only to measure what a page costs with every cache cold (`manage.py bench`).
+NEWSROOM_FRAGMENT_CACHE = env_bool("NEWSROOM_FRAGMENT_CACHE", True)
 # How often each process asks whether a scheduled change to a live article is due (ms).
 NEWSROOM_SCHEDULE_RECHECK_MS = env_int("NEWSROOM_SCHEDULE_RECHECK_MS", 1000)
 NEWSROOM_BROWSER_CACHE_SECONDS = env_int("NEWSROOM_BROWSER_CACHE_SECONDS", 60)
