@@ -42,7 +42,10 @@ clean:
 # default below, which is public and must never be used for a real deployment.
 SECRET_KEY ?= local-serve-only-not-a-secret-never-deploy-this-key
 ALLOWED_HOSTS ?= $(HOST),localhost
-# `make bench BENCH_ARGS="--articles 100000"`: see `manage.py bench --help`.
+# `make bench BENCH_ARGS="--articles 100000"`: see `manage.py bench --help`. The Wagtail peer
+# (../shared/peer-wagtail, once its setup.sh has run) is measured before and after our load;
+# `--before docs/benchmarks-before.json` adds an earlier run's figures to the report;
+# `--database-pool` serves with Django's psycopg pool instead of persistent connections.
 BENCH_ARGS ?=
 
 .PHONY: serve bench bench-smoke
@@ -54,11 +57,12 @@ serve: $(STAMP)
 	DEBUG=0 HTTPS=0 SECRET_KEY='$(SECRET_KEY)' ALLOWED_HOSTS='$(ALLOWED_HOSTS)' \
 		GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c newsroom/gunicorn_conf.py newsroom.wsgi
 
-# Load test on a fresh benchmark database (never the project's); writes docs/benchmarks.md.
+# Load test on a fresh benchmark database (never the project's) in three modes (every cache
+# off, fragments cached, page cache on); writes docs/benchmarks.md and docs/benchmarks.json.
 bench: $(STAMP)
 	DEBUG=0 NEWSROOM_DEVTOOLS=1 SECRET_KEY='$(SECRET_KEY)' $(BIN)/python manage.py bench $(BENCH_ARGS)
 
-# The same in under a minute with 200 articles: proves every page works under load.
+# The same in about a minute with 200 articles and no peer: proves every page works under load.
 bench-smoke: $(STAMP)
 	DEBUG=0 NEWSROOM_DEVTOOLS=1 SECRET_KEY='$(SECRET_KEY)' $(BIN)/python manage.py bench --smoke $(BENCH_ARGS)
 

@@ -26,6 +26,15 @@ def _stat(path):
     return (path.stat().st_mtime_ns, path.stat().st_size) if path.exists() else None
 
 
+def smoke_database(engine, tmp_path):
+    if engine == "SQLite":
+        return str(tmp_path / "bench.sqlite3")
+    # A database of its own beside the suite's, on the same server, named after the suite's
+    # (wp6 -> wp6_bench_smoke) so that suites sharing a server do not drop each other's.
+    suite = urlsplit(SUITE_DATABASE)
+    return suite._replace(path=f"{suite.path}_bench_smoke").geturl()
+
+
 @pytest.mark.parametrize(
     "engine",
     [
@@ -37,12 +46,7 @@ def _stat(path):
     ],
 )
 def test_bench_smoke_serves_every_page_under_load(tmp_path, engine):
-    database = (
-        str(tmp_path / "bench.sqlite3")
-        if engine == "SQLite"
-        # A database of its own beside the suite's, on the same server.
-        else urlsplit(SUITE_DATABASE)._replace(path="/newsroom_bench_smoke").geturl()
-    )
+    database = smoke_database(engine, tmp_path)
     output = tmp_path / "bench.md"
     env = {
         key: value
@@ -164,6 +168,39 @@ def test_peer_figures_are_read_from_what_run_sh_prints():
     assert pages["static"]["rps"] == 3187.0 and pages["ping"]["rps"] == 2824.5
     with pytest.raises(ValueError, match="no article and listing rows"):
         peer.parse_table("run setup.sh first")
+
+
+def fake_peer(tmp_path, output):
+    """A peer folder whose run.sh prints `output` and writes env.txt where it is told to."""
+    folder = tmp_path / "peer-wagtail"
+    folder.mkdir()
+    (folder / "printed.txt").write_text(output)
+    script = folder / "run.sh"
+    script.write_text(
+        '#!/bin/sh\nmkdir -p "$WAGBENCH_RESULTS"\n'
+        'echo "wagtail==8.0.1" > "$WAGBENCH_RESULTS/env.txt"\ncat printed.txt\n'
+    )
+    script.chmod(0o755)
+    return folder
+
+
+def test_peer_run_reads_run_sh_and_keeps_its_results_out_of_the_shared_folder(tmp_path):
+    folder = fake_peer(tmp_path, PEER_OUTPUT)
+    measured = peer.run(folder, tmp_path / "results", when="before")
+    assert "error" not in measured
+    assert measured["pages"]["article"]["rps"] == 121.4
+    assert measured["versions"] == ["wagtail==8.0.1"]
+    assert (tmp_path / "results" / "env.txt").exists()
+    text = report.peer_text({"dir": str(folder), "runs": [measured, dict(measured, when="after")]})
+    assert "| article | `/world/some-story-1000/` | 121.4 | 121.4 | 121.4 | 11 | 25.1 |" in text
+
+
+def test_a_peer_run_that_served_nothing_is_not_a_figure(tmp_path):
+    folder = fake_peer(tmp_path, PEER_OUTPUT.replace("| 121.4 |", "| 0.0 |"))
+    measured = peer.run(folder, tmp_path / "results", when="after")
+    assert "pages" not in measured
+    assert "no article response" in measured["error"]
+    assert peer.rps({"runs": [measured]}, "article") is None
 
 
 def test_peer_not_set_up_is_said_and_found_beside_a_parent_folder(tmp_path, monkeypatch):

@@ -207,10 +207,11 @@ def query_report(captured):
 
 
 def fetch(client, path):
-    """GET `path` and read the whole body, streamed (a static file) or not: (response, body)."""
+    """GET `path` and read the whole body, streamed (a static file) or not: (response, body).
+    The test client closes the response once its body is read (not closed again here: that
+    would close the database connection too, as at the end of a real request)."""
     response = client.get(path)
     body = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
     return response, body
 
 

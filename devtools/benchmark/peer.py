@@ -5,6 +5,7 @@ set up, nothing is compared: no recorded figure stands in for it.
 """
 
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -109,11 +110,26 @@ def run(folder, results_dir, *, when, timeout=RUN_TIMEOUT):
             raise RuntimeError(
                 f"run.sh exited {result.returncode}: {(result.stderr or result.stdout)[-1500:]}"
             )
-        record["pages"] = parse_table(result.stdout)
+        pages = parse_table(result.stdout)
+        idle = [page for page in ("article", "listing") if not pages[page]["rps"] > 0]
+        if idle:
+            # wrk saw no response in its window (a machine too busy, or a too short run).
+            raise ValueError(f"run.sh measured no {' or '.join(idle)} response (0 req/s)")
+        record["pages"] = pages
     except (OSError, RuntimeError, ValueError, subprocess.TimeoutExpired) as exc:
         record["error"] = str(exc)
     record["seconds"] = round(time.monotonic() - began, 1)
+    record["versions"] = versions(Path(results_dir) / "env.txt")
     return record
+
+
+def versions(env_txt):
+    """The peer's pinned packages ("wagtail==8.0.1", ...) from the env.txt run.sh writes."""
+    try:
+        lines = Path(env_txt).read_text().splitlines()
+    except OSError:
+        return []
+    return [line.strip() for line in lines if re.fullmatch(r"[\w.-]+==[\w.+-]+", line.strip())]
 
 
 def rps(peer, page):

@@ -315,6 +315,9 @@ def peer_text(peer):
             "",
             "run.sh failed " + "; ".join(f"{r['when']} our load: {r['error']}" for r in failed),
         ]
+    packages = next((run["versions"] for run in runs if run.get("versions")), [])
+    if packages:
+        lines += ["", "The peer's packages: " + ", ".join(packages) + "."]
     overrides = {k: v for run in runs for k, v in run.get("overrides", {}).items()}
     if overrides:
         lines += ["", "With " + ", ".join(f"`{k}={v}`" for k, v in overrides.items()) + "."]
