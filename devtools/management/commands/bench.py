@@ -8,7 +8,7 @@ after, and writes the results, the setup and the targets met or missed to docs/b
 with the same results as JSON beside it for a later run's "Before" section (--before).
 
 `--smoke` is the tiny version CI runs (200 articles, 0.5 s per page): it proves every page works
-under load and the report is written, in well under a minute.
+under load and the report is written, in about a minute.
 """
 
 import argparse
@@ -229,7 +229,9 @@ class Command(BaseCommand):
             return None, "skipped (--no-peer)"
         if options["peer"]:
             folder = Path(options["peer"]).expanduser().resolve()
-            why = peer.missing(folder if (folder / "run.sh").is_file() else None)
+            if not (folder / "run.sh").is_file():
+                raise CommandError(f"--peer {options['peer']}: no run.sh there")
+            why = peer.missing(folder)
             if why:
                 raise CommandError(f"--peer {options['peer']}: {why}")
             return folder, ""
