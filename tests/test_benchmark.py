@@ -193,6 +193,10 @@ def test_peer_run_reads_run_sh_and_keeps_its_results_out_of_the_shared_folder(tm
     assert (tmp_path / "results" / "env.txt").exists()
     text = report.peer_text({"dir": str(folder), "runs": [measured, dict(measured, when="after")]})
     assert "| article | `/world/some-story-1000/` | 121.4 | 121.4 | 121.4 | 11 | 25.1 |" in text
+    assert "differ by" not in text
+    slower = peer_run("after", 60.0, 52.3)
+    text = report.peer_text({"dir": str(folder), "runs": [measured, slower]})
+    assert "The peer's two runs differ by 102%" in text
 
 
 def test_a_peer_run_that_served_nothing_is_not_a_figure(tmp_path):
@@ -312,6 +316,12 @@ OLD_REPORT = """# Benchmarks
 
 Written by `python manage.py bench` (`make bench`) on 2026-11-27 05:03 UTC; the run took 481 s.
 
+## Setup
+
+| | |
+|---|---|
+| content | 10,000 published synthetic articles (`articles/synthetic.py`: ~900-word bodies) |
+
 ## Results
 
 | page | mode | req/s | p50 ms | p99 ms | errors | SQL queries | in-process median ms |
@@ -337,6 +347,7 @@ def test_before_section_shows_an_older_markdown_report_beside_this_run(tmp_path)
     path.write_text(OLD_REPORT)
     before = previous.load(path)
     assert before["started"] == "2026-11-27 05:03 UTC"
+    assert before["articles"] == 10_000
     assert before["load"]["warm"]["article"]["rps"] == 2002.3
     assert before["queries"]["section"]["cold"] == 4
     text = report.before_text(before, fake_results())
@@ -350,6 +361,7 @@ def test_before_section_shows_an_older_markdown_report_beside_this_run(tmp_path)
     assert rows[("article", "cold")][2:5] == ["196.0", "200.0", "+2%"]
     assert rows[("article", "fragments")][2:4] == ["–", "300.0"]
     assert "2.20× the peer" in text
+    assert text.startswith("The run of 2026-11-27 05:03 UTC (10,000 articles) beside this one")
 
 
 def test_before_refuses_what_is_not_a_bench_report(tmp_path):

@@ -49,6 +49,7 @@ def table_rows(lines, heading):
 def from_markdown(text):
     lines = text.splitlines()
     written = re.search(r"^Written by .*? on (\d{4}-\d\d-\d\d \d\d:\d\d UTC)", text, re.M)
+    content = re.search(r"^\| content \| ([\d,]+) published", text, re.M)
     load, queries = {}, {}
     for cells in table_rows(lines, "Results"):
         if len(cells) < 8 or cells[0] not in PAGE_BY_LABEL:
@@ -68,6 +69,7 @@ def from_markdown(text):
         raise PreviousRunError("no results table (## Results) in it")
     return {
         "started": written[1] if written else "an unknown date",
+        "articles": int(content[1].replace(",", "")) if content else None,
         "load": load,
         "queries": queries,
         # As that run judged itself: its targets were not all today's.

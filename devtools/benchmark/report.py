@@ -14,6 +14,8 @@ PEER_LABELS = {
     "ping": "trivial view",
 }
 VERDICTS = {True: "met", False: "**fell short**", None: "not verified"}
+# The peer's runs before and after ours farther apart than the machine's usual ±20%.
+PEER_SPREAD_WARNING = 0.2
 
 
 def machine():
@@ -309,6 +311,14 @@ def peer_text(peer):
             + " | ".join(number(row["rps"]) for row in rows)
             + f" | {number(mean)} | {rows[0]['queries']} | {number(rows[0]['median_ms'])} |"
         )
+    spread = peer_spread(measured)
+    if spread > PEER_SPREAD_WARNING:
+        lines += [
+            "",
+            f"> **The peer's two runs differ by {spread:.0%}** (article or listing req/s): the "
+            "machine was not the same before and after our load, and the ratios against their "
+            "mean are uncertain by about as much. Re-run when the machine is idle.",
+        ]
     failed = [run for run in runs if "error" in run]
     if failed:
         lines += [
@@ -324,6 +334,16 @@ def peer_text(peer):
     return "\n".join(lines)
 
 
+def peer_spread(runs):
+    """How far apart the peer's runs are: the largest max/min - 1 of its article and listing."""
+    spreads = [
+        max(values) / min(values) - 1
+        for page in ("article", "listing")
+        if len(values := [run["pages"][page]["rps"] for run in runs]) > 1
+    ]
+    return max(spreads, default=0.0)
+
+
 def change(before, now):
     if not before or now is None:
         return "–"
@@ -332,14 +352,14 @@ def change(before, now):
 
 def before_text(before, results):
     load_now, pages_now = results["load"], results["inprocess"]["pages"]
-    facts = [f"the run of {before['started']}"]
-    if before.get("commit"):
-        facts.append(f"code {before['commit']}")
+    facts = [f"code {before['commit']}"] if before.get("commit") else []
     if before.get("articles"):
         facts.append(f"{before['articles']:,} articles")
     lines = [
-        capital(", ".join(facts))
-        + " beside this one. The two were measured at different times, and these machines vary "
+        f"The run of {before['started']}"
+        + (f" ({', '.join(facts)})" if facts else "")
+        + f" beside this one ({results['articles']:,} articles). "
+        "The two were measured at different times, and these machines vary "
         "by ±20% from run to run: the ratios each run measured against the peer side by side "
         "hold better than these req/s.",
         "",
