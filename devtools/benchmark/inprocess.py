@@ -88,9 +88,11 @@ def fill(count, *, smoke, log, count_prefix_queries=False):
     started = time.perf_counter()
     images = make_images(size=(640, 400) if smoke else (1600, 1000))
     images_seconds = time.perf_counter() - started
-    # The same batches as ever for large runs (the corpus depends on them); a smaller first
-    # batch for small ones, so they too have a smaller archive to compare with.
-    batch = PREFIX_ARTICLES if count > PREFIX_ARTICLES else max(1, count // 4)
+    # The same batches as ever (the corpus depends on them), but a smaller first batch for
+    # small runs that count queries, so they too have a smaller archive to compare with.
+    batch = PREFIX_ARTICLES
+    if count_prefix_queries and count <= PREFIX_ARTICLES:
+        batch = max(1, count // 4)
     prefix = {}
 
     def after_batch(made):
