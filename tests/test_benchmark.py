@@ -373,3 +373,12 @@ def test_before_refuses_what_is_not_a_bench_report(tmp_path):
         previous.load(tmp_path / "other.json")
     with pytest.raises(previous.PreviousRunError, match="cannot read"):
         previous.load(tmp_path / "missing.json")
+
+
+def test_report_says_which_database_connections_served_the_pages():
+    assert "persistent connections (`CONN_MAX_AGE=600`)" in report.connections_text({}, {})
+    pool = {"database_pool": True}
+    assert "connection pool per worker" in report.connections_text(pool, pool)
+    # Asked for, but settings that do not know DATABASE_POOL made no pool of it.
+    no_pool = report.connections_text(pool, {"database_pool": False})
+    assert no_pool.startswith("**no pool**")

@@ -388,4 +388,5 @@ def measure(pages, *, renders, time_cap, search, changelist_runs, log):
     log("  admin changelist")
     results["changelist"] = measure_changelist(runs=changelist_runs)
     results["cache_backend"] = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    results["database_pool"] = bool(connection.settings_dict.get("OPTIONS", {}).get("pool"))
     return results

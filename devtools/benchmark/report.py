@@ -114,13 +114,19 @@ def results_table(results):
     return "\n".join(lines)
 
 
-def connections_text(options):
-    if options.get("database_pool"):
+def connections_text(options, inprocess):
+    if not options.get("database_pool"):
+        return "persistent connections (`CONN_MAX_AGE=600`) with `CONN_HEALTH_CHECKS`"
+    if inprocess.get("database_pool") is False:
+        # Settings older than DATABASE_POOL: what ran was a new connection per request.
         return (
-            "a psycopg connection pool per worker (`DATABASE_POOL=1`, Django's "
-            '`OPTIONS["pool"]`; `CONN_MAX_AGE=0`)'
+            "**no pool**: `--database-pool` set `DATABASE_POOL=1` and `CONN_MAX_AGE=0`, but "
+            "these settings made no pool of it, so every request opened a connection"
         )
-    return "persistent connections (`CONN_MAX_AGE=600`) with `CONN_HEALTH_CHECKS`"
+    return (
+        "a psycopg connection pool per worker (`DATABASE_POOL=1`, Django's "
+        '`OPTIONS["pool"]`; `CONN_MAX_AGE=0`)'
+    )
 
 
 def render(results, checks, before=None):
@@ -153,7 +159,7 @@ def render(results, checks, before=None):
         "~900-word bodies, 1–3 bylines, 5 tags from a pool of 500, 6 sections), "
         f"{results.get('images', 0)} hero images made through the real image pipeline |",
         f"| server | gunicorn, {options['workers']} sync workers (`newsroom/gunicorn_conf.py`), "
-        f"DEBUG off, database: {connections_text(options)}, WhiteNoise, access log off, "
+        f"DEBUG off, database: {connections_text(options, inprocess)}, WhiteNoise, access log off, "
         "loopback only |",
         f"| cache (fragments, pages) | {results['cache']} |",
         f"| load generator | {results['load_generator']}, {options['connections']} connections, "

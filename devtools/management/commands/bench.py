@@ -477,7 +477,9 @@ class Command(BaseCommand):
         if config["smoke"]:
             arguments.append("--smoke")
         # The phases are this command's own: the development tools must be installed there.
-        env = self.child_env(db) | {"NEWSROOM_DEVTOOLS": "1"}
+        # With the server's database settings, so the measure phase can tell whether a pool
+        # asked for (--database-pool) is one the settings set up.
+        env = self.child_env(db, pool=config["database_pool"]) | {"NEWSROOM_DEVTOOLS": "1"}
         self.manage(db, arguments, timeout=timeout, env=env)
         return json.loads(output.read_text())
 
