@@ -43,7 +43,10 @@ clean:
 SECRET_KEY ?= local-serve-only-not-a-secret-never-deploy-this-key
 ALLOWED_HOSTS ?= $(HOST),localhost
 NEWSROOM_BASE_URL ?= http://$(HOST):$(PORT)
-# `make bench BENCH_ARGS="--articles 100000"`: see `manage.py bench --help`.
+# `make bench BENCH_ARGS="--articles 100000"`: see `manage.py bench --help`. The Wagtail peer
+# (../shared/peer-wagtail, once its setup.sh has run) is measured before and after our load;
+# `--before docs/benchmarks-before.json` adds an earlier run's figures to the report;
+# `--database-pool` serves with Django's psycopg pool instead of persistent connections.
 BENCH_ARGS ?=
 
 .PHONY: serve bench bench-smoke
@@ -56,12 +59,13 @@ serve: $(STAMP)
 		NEWSROOM_BASE_URL='$(NEWSROOM_BASE_URL)' GUNICORN_BIND=$(HOST):$(PORT) \
 		$(BIN)/gunicorn -c newsroom/gunicorn_conf.py newsroom.wsgi
 
-# Load test on a fresh benchmark database (never the project's); writes docs/benchmarks.md.
+# Load test on a fresh benchmark database (never the project's) in three modes (every cache
+# off, fragments cached, page cache on); writes docs/benchmarks.md and docs/benchmarks.json.
 bench: $(STAMP)
 	DEBUG=0 NEWSROOM_DEVTOOLS=1 SECRET_KEY='$(SECRET_KEY)' NEWSROOM_BASE_URL='$(NEWSROOM_BASE_URL)' \
 		$(BIN)/python manage.py bench $(BENCH_ARGS)
 
-# The same in under a minute with 200 articles: proves every page works under load.
+# The same in about a minute with 200 articles and no peer: proves every page works under load.
 bench-smoke: $(STAMP)
 	DEBUG=0 NEWSROOM_DEVTOOLS=1 SECRET_KEY='$(SECRET_KEY)' NEWSROOM_BASE_URL='$(NEWSROOM_BASE_URL)' \
 		$(BIN)/python manage.py bench --smoke $(BENCH_ARGS)

@@ -299,8 +299,10 @@ def ensure_people_and_places(rng, *, authors=200, tags=500):
     )
 
 
-def generate(count, *, seed=2026, batch=1000, images=None, log=print):
-    """Add `count` published articles; `images` is a list of hero_renditions dicts to share."""
+def generate(count, *, seed=2026, batch=1000, images=None, log=print, after_batch=None):
+    """Add `count` published articles; `images` is a list of hero_renditions dicts to share.
+    `after_batch(made)` is called as each batch is committed. Each batch is older than the one
+    before it, so the archive grows backwards in time as a real one's history is imported."""
     rng = random.Random(seed)
     sections, author_ids, tag_ids = ensure_people_and_places(rng)
     start = Article.objects.count()
@@ -348,4 +350,6 @@ def generate(count, *, seed=2026, batch=1000, images=None, log=print):
             refresh_search_vector(created)
         made += size
         log(f"  {made}/{count} articles")
+        if after_batch is not None:
+            after_batch(made)
     return made

@@ -1,8 +1,8 @@
 """What runs inside `manage.py bench --phase …`: a child process whose DATABASE_URL, MEDIA_ROOT and
 STATIC_ROOT point at the benchmark's own database and temporary folders.
 
-Pages are rendered with Django's test client (no server, no network), with the page cache off
-("cold") and on ("warm"), in the production profile (DEBUG off).
+Pages are rendered with Django's test client (no server, no network) in each of the benchmark's
+modes (`devtools.benchmark.MODES`), in the production profile (DEBUG off).
 """
 
 import gc
@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.db.models import Count
+from django.templatetags.static import static
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
@@ -26,12 +27,13 @@ from PIL import Image, ImageDraw
 
 from articles.models import Article, Byline, TaggedArticle
 from devtools import synthetic
-from devtools.benchmark import SEARCH_WORD
+from devtools.benchmark import MODES, SEARCH_WORD, STATIC_FILE, mode_settings
 from images.uploads import clean_image_upload, make_renditions
 
 IMAGE_COUNT = 6
 ADMIN_USERNAME = "bench-admin"
-WARM_CACHE_SECONDS = 300
+# The archive size at which query counts are first taken, to compare with the full size's.
+PREFIX_ARTICLES = 1000
 
 
 # Filling the database.
@@ -79,17 +81,33 @@ def make_images(*, count=IMAGE_COUNT, size=(1600, 1000)):
     return made
 
 
-def fill(count, *, smoke, log):
+def fill(count, *, smoke, log, count_prefix_queries=False):
+    """Fill the database; with `count_prefix_queries`, also count every page's queries once the
+    first batch is in (a small archive), to compare with the counts at the full size. The
+    pages must render then: static files collected, the cache flushed by the caller after."""
     started = time.perf_counter()
     images = make_images(size=(640, 400) if smoke else (1600, 1000))
     images_seconds = time.perf_counter() - started
-    made = synthetic.generate(count, images=images, log=log)
+    # The same batches as ever (the corpus depends on them), but a smaller first batch for
+    # small runs that count queries, so they too have a smaller archive to compare with.
+    batch = PREFIX_ARTICLES
+    if count_prefix_queries and count <= PREFIX_ARTICLES:
+        batch = max(1, count // 4)
+    prefix = {}
+
+    def after_batch(made):
+        if count_prefix_queries and not prefix and made < count:
+            log(f"  query counts at {made:,} articles")
+            prefix.update(articles=made, queries=count_queries(pick_urls()["pages"]))
+
+    made = synthetic.generate(count, batch=batch, images=images, log=log, after_batch=after_batch)
     ensure_admin()
     return {
         "articles": made,
         "images": len(images),
         "images_seconds": images_seconds,
         "seconds": time.perf_counter() - started,
+        "prefix": prefix or None,
     }
 
 
@@ -138,6 +156,8 @@ def pick_urls():
         "feed": reverse("articles:feed"),
         "sitemap": reverse("sitemap-section", kwargs={"section": "articles"}),
         "trivial": reverse("robots"),
+        # The name readers' pages link to: hashed by the manifest storage, served by WhiteNoise.
+        "static": static(STATIC_FILE),
     }
     return {"pages": pages, "rotation": rotation(pages, published)}
 
@@ -188,13 +208,22 @@ def query_report(captured):
     }
 
 
+def fetch(client, path):
+    """GET `path` and read the whole body, streamed (a static file) or not: (response, body).
+    The test client closes the response once its body is read (not closed again here: that
+    would close the database connection too, as at the end of a real request)."""
+    response = client.get(path)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return response, body
+
+
 def timed_renders(client, path, *, renders, time_cap, expect=200):
     """Up to `renders` GETs of `path`, stopping early after `time_cap` seconds."""
     times = []
     deadline = time.perf_counter() + time_cap
     while len(times) < renders and time.perf_counter() < deadline:
         began = time.perf_counter()
-        response = client.get(path)
+        response, _ = fetch(client, path)
         times.append((time.perf_counter() - began) * 1e3)
         if response.status_code != expect:
             raise RuntimeError(f"GET {path} answered {response.status_code}, not {expect}")
@@ -211,23 +240,35 @@ def summary(times):
     }
 
 
-def measure_page(path, *, renders, time_cap, cache_seconds):
+def measure_page(path, *, renders, time_cap, mode):
     client = Client()
-    with override_settings(NEWSROOM_PAGE_CACHE_SECONDS=cache_seconds):
-        first = client.get(path)
+    with override_settings(**mode_settings(mode)):
+        # The first request fills what the mode caches (fragments, the page).
+        first, _ = fetch(client, path)
         if first.status_code != 200:
             raise RuntimeError(f"GET {path} answered {first.status_code}")
         with CaptureQueriesContext(connection) as captured:
-            response = client.get(path)
+            response, body = fetch(client, path)
         # Read now: every request starts by emptying the connection's query log.
         queries = query_report(captured.captured_queries)
         times = timed_renders(client, path, renders=renders, time_cap=time_cap)
     return {
         "status": response.status_code,
-        "bytes": len(response.content),
+        "bytes": len(body),
         "cache": response.headers.get("X-Cache", ""),
         "queries": queries,
         "timings": summary(times),
+    }
+
+
+def count_queries(pages, modes=("cold", "fragments")):
+    """{page: {mode: SQL queries for one request}}, in the modes that render pages."""
+    return {
+        page: {
+            mode: measure_page(path, renders=1, time_cap=5, mode=mode)["queries"]["count"]
+            for mode in modes
+        }
+        for page, path in pages.items()
     }
 
 
@@ -261,7 +302,8 @@ def measure_search(*, count=50, time_cap=120):
     client = Client()
     path = reverse("articles:search")
     queries = search_queries(count)
-    with override_settings(NEWSROOM_PAGE_CACHE_SECONDS=0):
+    # What a reader's search meets: the page cache off (every query is new), fragments cached.
+    with override_settings(**mode_settings("fragments")):
         # Warm the connection and the templates once.
         timed_renders(client, f"{path}?q={SEARCH_WORD}", renders=3, time_cap=time_cap)
         # Then every query once: a live site's index and newest articles are in memory, where
@@ -334,11 +376,11 @@ def measure(pages, *, renders, time_cap, search, changelist_runs, log):
     gc.collect()
     gc.freeze()
     results = {"vendor": connection.vendor, "articles": Article.objects.count(), "pages": {}}
-    for mode, cache_seconds in (("cold", 0), ("warm", WARM_CACHE_SECONDS)):
+    for mode in MODES:
         for page, path in pages.items():
             log(f"  in-process {mode} {page}")
             results["pages"].setdefault(page, {})[mode] = measure_page(
-                path, renders=renders, time_cap=time_cap, cache_seconds=cache_seconds
+                path, renders=renders, time_cap=time_cap, mode=mode
             )
     if search and connection.vendor == "postgresql":
         log("  search at scale")
@@ -346,4 +388,5 @@ def measure(pages, *, renders, time_cap, search, changelist_runs, log):
     log("  admin changelist")
     results["changelist"] = measure_changelist(runs=changelist_runs)
     results["cache_backend"] = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    results["database_pool"] = bool(connection.settings_dict.get("OPTIONS", {}).get("pool"))
     return results

@@ -1,33 +1,21 @@
-"""docs/benchmarks.md: the results table, the setup it was measured on, and the targets checked."""
+"""docs/benchmarks.md: the results table, the setup it was measured on, the Wagtail peer measured
+beside it, the targets checked, and (with --before) an earlier run's figures."""
 
 import os
 import platform
 from pathlib import Path
 
-from devtools.benchmark import MODES, PAGES
+from devtools.benchmark import MODES, PAGE_LABELS, PAGES
 
-# The peer's own number, recorded in ../shared/peer-wagtail/README.md (median of 6 runs, wrk,
-# 2 sync workers, CONN_MAX_AGE=600, no cache) on this machine type.
-PEER_ARTICLE_RPS = 90.9
-PEER_SOURCE = "shared/peer-wagtail/README.md, measured 2026-11-26"
-ARTICLE_RATIO_TARGET = 2.0
-WARM_CEILING_FRACTION = 0.8
-SEARCH_P95_TARGET_MS = 50
-CHANGELIST_TARGET_MS = 500
-TARGET_SCALE = 100_000
-MEMORY_GROWTH_LIMIT = 0.10
-
-PAGE_LABELS = {
+PEER_LABELS = {
     "article": "article",
-    "home": "home",
-    "section": "section",
-    "author": "author",
-    "tag": "tag",
-    "search": "search",
-    "feed": "RSS feed",
-    "sitemap": "sitemap (articles)",
-    "trivial": "trivial view (/robots.txt)",
+    "listing": "section listing (20 latest)",
+    "static": "static file (WhiteNoise)",
+    "ping": "trivial view",
 }
+VERDICTS = {True: "met", False: "**fell short**", None: "not verified"}
+# The peer's runs before and after ours farther apart than the machine's usual ±20%.
+PEER_SPREAD_WARNING = 0.2
 
 
 def machine():
@@ -96,223 +84,6 @@ def mib(kib):
     return f"{kib / 1024:,.1f} MiB"
 
 
-# The targets.
-
-
-def memory_growth(memory):
-    """Largest growth of one worker's RSS between `before` and `after` (same pid), or None."""
-    if not memory:
-        return None
-    before, after = memory.get("before") or {}, memory.get("after") or {}
-    growths = [
-        (after[pid] - before[pid]) / before[pid] for pid in before if pid in after and before[pid]
-    ]
-    return max(growths) if growths else None
-
-
-def peer(results):
-    """The Wagtail peer's article req/s, where it comes from, and whether it was measured in
-    the same session (interleaved) rather than recorded earlier."""
-    options = results["options"]
-    if options.get("peer_article_rps"):
-        source = options.get("peer_source") or "measured just before this run"
-        return options["peer_article_rps"], source, True
-    return PEER_ARTICLE_RPS, PEER_SOURCE, False
-
-
-def check_targets(results):
-    """[{name, target, measured, ok (True, False or None: not verified), note}]."""
-    load, inprocess = results["load"], results["inprocess"]
-    articles = results["articles"]
-    checks = []
-
-    article = load.get("cold", {}).get("article")
-    if article:
-        peer_rps, peer_source, interleaved = peer(results)
-        ratio = article["rps"] / peer_rps
-        render = inprocess["pages"]["article"]["cold"]
-        median = render["timings"]["median_ms"]
-        checks.append(
-            {
-                "name": "Cold article page ≥ 2× the Wagtail peer's article req/s",
-                "target": f"≥ {ARTICLE_RATIO_TARGET * peer_rps:,.1f} req/s (2 × {peer_rps})",
-                "measured": f"{article['rps']:,.1f} req/s = {ratio:.2f}× the peer",
-                "ok": ratio >= ARTICLE_RATIO_TARGET,
-                "note": (
-                    (
-                        f"the peer measured in the same session ({peer_source}). "
-                        if interleaved
-                        else f"a ratio against the peer's recorded number ({peer_source}), not "
-                        "an interleaved run of both sites; these machines vary by ±20% run to "
-                        "run. "
-                    )
-                    # Not a bound on req/s: the test client's own overhead is in the time, and
-                    # the database's share is waiting, not the worker's CPU.
-                    + f"In-process (Django's test client) the page takes {number(median)} ms "
-                    f"with {render['queries']['count']} queries."
-                ),
-            }
-        )
-
-    ceiling = load.get("cold", {}).get("trivial")
-    warm = load.get("warm", {})
-    if ceiling and warm:
-        shares = {
-            page: warm[page]["rps"] / ceiling["rps"]
-            for page in PAGES
-            if page != "trivial" and page in warm and ceiling["rps"]
-        }
-        short = {page: share for page, share in shares.items() if share < WARM_CEILING_FRACTION}
-        misses = [page for page in PAGES if page in warm and not warm[page].get("cache_hit")]
-        note = f"ceiling: the trivial view uncached, {ceiling['rps']:,.1f} req/s; " + ", ".join(
-            f"{PAGE_LABELS[p]} {s:.0%}" for p, s in shares.items()
-        )
-        if short:
-            sizes = {p: inprocess["pages"].get(p, {}).get("warm", {}).get("bytes") for p in short}
-            note += ". A cache hit costs about the same for every page except for its size: " + (
-                ", ".join(f"{PAGE_LABELS[p]} is {b:,} bytes" for p, b in sizes.items() if b)
-            )
-        if misses:
-            note += ". Not served from the page cache: " + ", ".join(PAGE_LABELS[p] for p in misses)
-        checks.append(
-            {
-                "name": "Warm (page cache on) pages ≥ 80% of the trivial-view ceiling",
-                "target": f"≥ {WARM_CEILING_FRACTION:.0%} of {ceiling['rps']:,.1f} req/s",
-                "measured": lowest_share(shares),
-                "ok": not short,
-                "note": note,
-            }
-        )
-
-    search = inprocess.get("search")
-    if search:
-        checks.append(
-            at_scale(
-                "Search p95 (ranked + highlighted)",
-                search["p95_ms"],
-                SEARCH_P95_TARGET_MS,
-                articles,
-                f"median {number(search['median_ms'])} ms over {search['n']} varied queries"
-                + (
-                    f"; without quoted phrases p95 {number(search['without_phrases']['p95_ms'])} ms"
-                    if search.get("without_phrases")
-                    else ""
-                ),
-            )
-        )
-    else:
-        checks.append(
-            {
-                "name": "Search p95 (ranked + highlighted)",
-                "target": f"< {SEARCH_P95_TARGET_MS} ms at {TARGET_SCALE:,} articles",
-                "measured": "not measured",
-                "ok": None,
-                "note": "ranked search needs PostgreSQL"
-                if inprocess.get("vendor") != "postgresql"
-                else "skipped (smoke run)",
-            }
-        )
-
-    changelist = inprocess.get("changelist")
-    if changelist:
-        checks.append(
-            at_scale(
-                "Admin article changelist",
-                changelist["median_ms"],
-                CHANGELIST_TARGET_MS,
-                articles,
-                f"median of {changelist['n']}, {changelist['queries']['count']} queries",
-            )
-        )
-
-    memory = results.get("memory")
-    growth = memory_growth(memory)
-    if memory:
-        checks.append(
-            {
-                "name": "Worker memory flat under load",
-                "target": f"RSS growth ≤ {MEMORY_GROWTH_LIMIT:.0%} over "
-                f"{memory['requests']:,} requests",
-                "measured": f"largest growth {growth:+.1%}" if growth is not None else "–",
-                "ok": None if growth is None else growth <= MEMORY_GROWTH_LIMIT,
-                "note": memory.get("note", ""),
-            }
-        )
-
-    stalled = [
-        f"{PAGE_LABELS[page]} ({mode})"
-        for mode, runs in load.items()
-        for page, run in runs.items()
-        if not run["requests"]
-    ]
-    if stalled:
-        checks.append(
-            {
-                "name": "Every page answers under load",
-                "target": "at least one response per page within the measurement",
-                "measured": "none completed: " + ", ".join(stalled),
-                "ok": False,
-                "note": "each request took longer than the measurement lasted "
-                f"({results['options']['seconds']:g} s with "
-                f"{results['options']['connections']} connections queued on "
-                f"{results['options']['workers']} workers)",
-            }
-        )
-
-    where = [
-        f"{PAGE_LABELS[page]} ({mode}) {run['errors']:,}"
-        + (f": {run['note']}" if run.get("note") else "")
-        for mode, runs in load.items()
-        for page, run in runs.items()
-        if run["errors"]
-    ]
-    if (memory or {}).get("errors"):
-        where.append(f"memory test {memory['errors']:,} ({memory.get('statuses')})")
-    errors = sum(r["errors"] for mode in load.values() for r in mode.values())
-    errors += (memory or {}).get("errors", 0)
-    checks.append(
-        {
-            "name": "No errors under load",
-            "target": "0 non-2xx/3xx responses or failed requests",
-            "measured": f"{errors:,}",
-            "ok": errors == 0,
-            "note": ("errors in " + "; ".join(where) + " ('failed' means no answer within 10 s)")
-            if where
-            else "",
-        }
-    )
-    return checks
-
-
-def lowest_share(shares):
-    if not shares:
-        return "–"
-    page = min(shares, key=shares.get)
-    return f"lowest {shares[page]:.0%} ({PAGE_LABELS[page]})"
-
-
-def at_scale(name, measured_ms, target_ms, articles, detail):
-    if measured_ms is None:
-        ok = None
-    elif measured_ms >= target_ms:
-        # Slower than the target at this size: slower still at the target's size.
-        ok = False
-    else:
-        ok = True if articles >= TARGET_SCALE else None
-    note = detail
-    if articles < TARGET_SCALE:
-        note += f"; measured at {articles:,} articles, the target is for {TARGET_SCALE:,}" + (
-            " (not verified by this run)" if ok is None else ""
-        )
-    return {
-        "name": name,
-        "target": f"< {target_ms} ms at {TARGET_SCALE:,} articles",
-        "measured": f"{number(measured_ms)} ms at {articles:,}",
-        "ok": ok,
-        "note": note,
-    }
-
-
 # The Markdown.
 
 
@@ -343,7 +114,22 @@ def results_table(results):
     return "\n".join(lines)
 
 
-def render(results):
+def connections_text(options, inprocess):
+    if not options.get("database_pool"):
+        return "persistent connections (`CONN_MAX_AGE=600`) with `CONN_HEALTH_CHECKS`"
+    if inprocess.get("database_pool") is False:
+        # Settings older than DATABASE_POOL: what ran was a new connection per request.
+        return (
+            "**no pool**: `--database-pool` set `DATABASE_POOL=1` and `CONN_MAX_AGE=0`, but "
+            "these settings made no pool of it, so every request opened a connection"
+        )
+    return (
+        "a psycopg connection pool per worker (`DATABASE_POOL=1`, Django's "
+        '`OPTIONS["pool"]`; `CONN_MAX_AGE=0`)'
+    )
+
+
+def render(results, checks, before=None):
     m, v, options = results["machine"], results["versions"], results["options"]
     inprocess = results["inprocess"]
     articles = results["articles"]
@@ -366,22 +152,29 @@ def render(results):
         "machine (other test suites, browsers) takes CPU from the server and lowers every figure |",
         f"| software | Python {v['python']}, Django {v['django']}, gunicorn {v['gunicorn']}, "
         f"{v['database']}, {v['redis'] or 'no Redis'} |",
+        f"| code | {v.get('commit') or 'unknown (not a git checkout)'} |",
         f"| database | {results['database']}"
         f"{' (kept from an earlier run)' if results['kept'] else ' (created fresh)'} |",
         f"| content | {articles:,} published synthetic articles (`devtools/synthetic.py`: "
         "~900-word bodies, 1–3 bylines, 5 tags from a pool of 500, 6 sections), "
         f"{results.get('images', 0)} hero images made through the real image pipeline |",
         f"| server | gunicorn, {options['workers']} sync workers (`newsroom/gunicorn_conf.py`), "
-        "DEBUG off, `CONN_MAX_AGE=600`, WhiteNoise, access log off, loopback only |",
-        f"| warm mode's cache | {results['cache']} |",
+        f"DEBUG off, database: {connections_text(options, inprocess)}, WhiteNoise, access log off, "
+        "loopback only |",
+        f"| cache (fragments, pages) | {results['cache']} |",
         f"| load generator | {results['load_generator']}, {options['connections']} connections, "
-        f"{number(options['seconds'], 0)} s per page per mode, after a warm-up; every request "
+        f"{options['seconds']:g} s per page per mode, after a warm-up; every request "
         "says `Accept-Encoding: gzip`, as browsers and feed readers do |",
         "",
         "## Results",
         "",
-        "**cold**: page cache off (`NEWSROOM_PAGE_CACHE_SECONDS=0`), every request renders from "
-        "the database. **warm**: page cache on, every page already cached. "
+        "**cold**: every cache off (`NEWSROOM_PAGE_CACHE_SECONDS=0`, "
+        "`NEWSROOM_FRAGMENT_CACHE_SECONDS=0`), every request renders the whole page from the "
+        "database. "
+        "**fragments**: the page cache off but the fragments pages share cached "
+        "(`NEWSROOM_FRAGMENT_CACHE_SECONDS=3600`): what readers meet right after a publish. "
+        "**warm**: page cache on, every page already cached. "
+        "The trivial view and the static file are the ceilings a Python response is held to. "
         "*SQL queries* and *in-process median* come from Django's test client in one process "
         f"(median of up to {options['renders']} renders, no network, same settings).",
         "",
@@ -397,11 +190,9 @@ def render(results):
     if busy:
         out[out.index("## Setup") : out.index("## Setup")] = [busy, ""]
 
-    checks = check_targets(results)
-    out += ["## Targets", "", "| target | wanted | measured | result |", "|---|---|---|---|"]
-    for check in checks:
-        verdict = {True: "met", False: "**fell short**", None: "not verified"}[check["ok"]]
-        out.append(f"| {check['name']} | {check['target']} | {check['measured']} | {verdict} |")
+    out += ["## The Wagtail peer, measured in this run", "", peer_text(results.get("peer")), ""]
+
+    out += ["## Targets", "", targets_table(checks)]
     out += ["", "### What fell short", ""]
     short = [c for c in checks if c["ok"] is False]
     unverified = [c for c in checks if c["ok"] is None]
@@ -421,13 +212,17 @@ def render(results):
         out += [f"- {c['name']}: {c['measured']}. {capital(c['note'])}" for c in met]
     out.append("")
 
+    if before:
+        out += ["## Before", "", before_text(before, results), ""]
+
     search = inprocess.get("search")
     out += ["## Search at scale", ""]
     if search:
         out += [
             f"{search['n']} varied queries (single words, pairs, quoted phrases, `-word`, `or`, "
             "author surnames, one in ten filtered by section) through the search page, ranked and "
-            f"highlighted by PostgreSQL, page cache off, at {articles:,} articles: "
+            "highlighted by PostgreSQL, page cache off and fragments cached, at "
+            f"{articles:,} articles: "
             f"**median {number(search['median_ms'])} ms, p95 {number(search['p95_ms'])} ms**, "
             f"slowest {number(search['max_ms'])} ms."
             + (
@@ -483,6 +278,129 @@ def render(results):
     return "\n".join(out)
 
 
+def targets_table(checks):
+    lines = ["| target | wanted | measured | result |", "|---|---|---|---|"]
+    for check in checks:
+        lines.append(
+            f"| {check['name']} | {check['target']} | {check['measured']} | "
+            f"{VERDICTS[check['ok']]} |"
+        )
+    return "\n".join(lines)
+
+
+def peer_text(peer):
+    if not peer or not any("pages" in run for run in peer.get("runs", [])):
+        reason = (peer or {}).get("reason") or "not run"
+        failures = [f"{r['when']} our load: {r['error']}" for r in (peer or {}).get("runs", [])]
+        return (
+            f"Not measured: {reason.rstrip('.')}. The ratios against it are not verified; no "
+            "recorded figure stands in for it."
+            + ("\n\nrun.sh failed " + "; ".join(failures) if failures else "")
+        )
+    runs = peer["runs"]
+    measured = [run for run in runs if "pages" in run]
+    when = [f"{run['when']} our load ({run['started']}, {run['seconds']:,.0f} s)" for run in runs]
+    lines = [
+        f"`{peer['dir']}/run.sh`, run " + " and ".join(when) + ".",
+        "",
+        "| page | path | "
+        + " | ".join(f"req/s {run['when']}" for run in measured)
+        + " | req/s mean | SQL queries | in-process median ms |",
+        "|---|---|" + "---:|" * (len(measured) + 3),
+    ]
+    for page, label in PEER_LABELS.items():
+        rows = [run["pages"].get(page) for run in measured]
+        if not all(rows):
+            continue
+        mean = sum(row["rps"] for row in rows) / len(rows)
+        lines.append(
+            f"| {label} | `{rows[0]['path']}` | "
+            + " | ".join(number(row["rps"]) for row in rows)
+            + f" | {number(mean)} | {rows[0]['queries']} | {number(rows[0]['median_ms'])} |"
+        )
+    spread = peer_spread(measured)
+    if spread > PEER_SPREAD_WARNING:
+        lines += [
+            "",
+            f"> **The peer's two runs differ by {spread:.0%}** (article or listing req/s): the "
+            "machine was not the same before and after our load, and the ratios against their "
+            "mean are uncertain by about as much. Re-run when the machine is idle.",
+        ]
+    failed = [run for run in runs if "error" in run]
+    if failed:
+        lines += [
+            "",
+            "run.sh failed " + "; ".join(f"{r['when']} our load: {r['error']}" for r in failed),
+        ]
+    packages = next((run["versions"] for run in runs if run.get("versions")), [])
+    if packages:
+        lines += ["", "The peer's packages: " + ", ".join(packages) + "."]
+    overrides = {k: v for run in runs for k, v in run.get("overrides", {}).items()}
+    if overrides:
+        lines += ["", "With " + ", ".join(f"`{k}={v}`" for k, v in overrides.items()) + "."]
+    return "\n".join(lines)
+
+
+def peer_spread(runs):
+    """How far apart the peer's runs are: the largest max/min - 1 of its article and listing."""
+    spreads = [
+        max(values) / min(values) - 1
+        for page in ("article", "listing")
+        if len(values := [run["pages"][page]["rps"] for run in runs]) > 1
+    ]
+    return max(spreads, default=0.0)
+
+
+def change(before, now):
+    if not before or now is None:
+        return "–"
+    return f"{now / before - 1:+.0%}"
+
+
+def before_text(before, results):
+    load_now, pages_now = results["load"], results["inprocess"]["pages"]
+    facts = [f"code {before['commit']}"] if before.get("commit") else []
+    if before.get("articles"):
+        facts.append(f"{before['articles']:,} articles")
+    lines = [
+        f"The run of {before['started']}"
+        + (f" ({', '.join(facts)})" if facts else "")
+        + f" beside this one ({results['articles']:,} articles). "
+        "The two were measured at different times, and these machines vary "
+        "by ±20% from run to run: the ratios each run measured against the peer side by side "
+        "hold better than these req/s.",
+        "",
+        "| page | mode | req/s before | req/s now | change | SQL queries before | now |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    modes = list(MODES) + [m for m in before["load"] if m not in MODES]
+    for page in PAGES:
+        for mode in modes:
+            then = before["load"].get(mode, {}).get(page)
+            now = load_now.get(mode, {}).get(page)
+            if not then and not now:
+                continue
+            queries_then = before["queries"].get(page, {}).get(mode)
+            local = pages_now.get(page, {}).get(mode)
+            lines.append(
+                f"| {PAGE_LABELS[page]} | {mode} | {number(then['rps']) if then else '–'} | "
+                f"{number(now['rps']) if now else '–'} | "
+                f"{change(then and then['rps'], now and now['rps'])} | "
+                f"{queries_then if queries_then is not None else '–'} | "
+                f"{local['queries']['count'] if local else '–'} |"
+            )
+    if before.get("targets"):
+        lines += [
+            "",
+            "Its targets, as that run checked them:",
+            "",
+            "| target | wanted | measured | result |",
+            "|---|---|---|---|",
+        ]
+        lines += ["| " + " | ".join(row[:4]) + " |" for row in before["targets"]]
+    return "\n".join(lines)
+
+
 def memory_text(memory):
     lines = [
         f"RSS (`VmRSS` in /proc) of each gunicorn worker, with the page cache off, after the "
@@ -520,8 +438,11 @@ def method_notes(results):
         "(`VACUUM ANALYZE` on PostgreSQL, `ANALYZE` on SQLite: what autovacuum does on a live "
         "database; freshly bulk-loaded tables look empty to PostgreSQL's planner, which then "
         "picks plans that read every article), runs `collectstatic` into a temporary "
-        "STATIC_ROOT, then starts gunicorn on a free 127.0.0.1 port twice: once with the page "
-        "cache off (cold), once on (warm; its Redis database is flushed first).",
+        "STATIC_ROOT, then starts gunicorn on a free 127.0.0.1 port once per mode (cold, "
+        "fragments, warm), its cache flushed before each start.",
+        "Query counts are taken twice: when the first batch of articles is in (the newest; "
+        "the rest are older, as an archive grows) and at the full size, in-process, in the "
+        "modes that render pages (cold and fragments).",
         "Before the measurements every URL must answer 200 once; then all of them are loaded "
         "together for about a second per page (the warm-up: in warm mode it fills the cache, and "
         "each page is then checked to come back with `X-Cache: hit`). After each measurement "
@@ -529,19 +450,22 @@ def method_notes(results):
         "workers finish what they accepted after the load generator has gone), so none spill "
         "into the next page's figures.",
         "The trivial view is `/robots.txt`: a tiny template view behind the whole middleware "
-        "stack (including the scheduled-publication check, one indexed query). It is the "
-        "ceiling the warm pages are compared with, in its uncached (cold) measurement.",
+        "stack. The static file is the site's stylesheet under its hashed name, served by "
+        "WhiteNoise before any view runs: the most a Python response can do, and the ceiling "
+        "the warm pages are compared with (its warm-mode measurement, same server).",
         "Every request carries `Accept-Encoding: gzip`, as browsers, feed readers and crawlers "
         "do. A cached page was compressed once when stored and goes out compressed; a page "
         "rendered afresh (cold) goes out uncompressed, as it leaves Django (compressing it is "
         "a proxy's job). The Wagtail peer's requests carry no such header; its pages are not "
-        "cached, and ours are not compressed when cold, so the cold comparison is like for like.",
+        "cached, and ours are not compressed unless cached whole, so the cold and fragments "
+        "comparisons are like for like.",
         "The load generator runs on the same 2-core machine as the server and the database, so "
         "it takes CPU from them; absolute numbers are lower than on a separate client machine, "
         "ratios measured in one run are what hold.",
-        "Ratios against the Wagtail peer use its article req/s "
-        f"({peer(results)[0]} req/s, {peer(results)[1]}: wrk, 16 connections, 15 s, 2 sync "
-        "workers, `CONN_MAX_AGE=600`, no cache).",
+        "The Wagtail peer (`shared/peer-wagtail`: the same kind of corpus, 2,000 articles) is "
+        "measured by its own `run.sh` (wrk, 16 connections, 15 s per page, 2 sync workers, "
+        "`CONN_MAX_AGE=600`, no cache) just before our first server starts and just after our "
+        "last one stops; the ratios use the mean of the two. No recorded figure is ever used.",
         "Errors are responses other than 2xx/3xx plus failed requests: refused, reset, or "
         "slower than 10 s (wrk's socket errors and timeouts).",
         "Worker memory is measured with the Python client over many URLs, bounded by request "

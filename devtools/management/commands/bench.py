@@ -2,11 +2,13 @@
 
 Makes a fresh benchmark database (never the project's), fills it with synthetic articles, serves
 it with gunicorn in the production profile on a free loopback port, loads every kind of public
-page with wrk (or a bundled Python client), once with the page cache off and once on, and writes
-the results, the setup and the targets met or missed to docs/benchmarks.md.
+page with wrk (or a bundled Python client) in three modes (every cache off, fragments cached,
+page cache on), measures the Wagtail peer (../shared/peer-wagtail/run.sh) just before and just
+after, and writes the results, the setup and the targets met or missed to docs/benchmarks.md,
+with the same results as JSON beside it for a later run's "Before" section (--before).
 
-`--smoke` is the tiny version CI runs (200 articles, 1 s per page): it proves every page works
-under load and the report is written, in well under a minute.
+`--smoke` is the tiny version CI runs (200 articles, 0.5 s per page): it proves every page works
+under load and the report is written, in about a minute.
 """
 
 import argparse
@@ -29,12 +31,23 @@ import django
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from devtools.benchmark import PAGES, children, database, loadgen, report, server
+from devtools.benchmark import (
+    MODES,
+    PAGES,
+    children,
+    database,
+    loadgen,
+    mode_environment,
+    peer,
+    previous,
+    report,
+    server,
+    targets,
+)
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
-WARM_CACHE_SECONDS = 300
 MAX_ARTICLES = 100_000
-SMOKE = {"articles": 200, "seconds": 1.0, "connections": 4, "renders": 20, "memory_requests": 100}
+SMOKE = {"articles": 200, "seconds": 0.5, "connections": 4, "renders": 20, "memory_requests": 100}
 FULL = {"articles": 10_000, "seconds": 10.0, "connections": 16, "renders": 200}
 
 
@@ -56,8 +69,9 @@ def _terminate(signum, frame):
 class Command(BaseCommand):
     help = (
         "Benchmark the public site under gunicorn on a fresh database of synthetic articles "
-        "(cold and with the page cache), plus query counts, search at scale, the admin "
-        "changelist and worker memory; writes docs/benchmarks.md."
+        "(every cache off, fragments cached, page cache on) beside the Wagtail peer, plus "
+        "query counts, search at scale, the admin changelist and worker memory; writes "
+        "docs/benchmarks.md."
     )
     # The children run the checks; this process never touches the project's own database.
     requires_system_checks = []
@@ -90,7 +104,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--smoke",
             action="store_true",
-            help="tiny and quick (200 articles, 1 s per page, 4 connections): what CI runs",
+            help="tiny and quick (200 articles, 0.5 s per page, 4 connections): what CI runs",
         )
         parser.add_argument(
             "--load-generator",
@@ -107,13 +121,26 @@ class Command(BaseCommand):
             "--renders", type=int, help="in-process renders per page and mode (default 200)"
         )
         parser.add_argument(
-            "--peer-article-rps",
-            type=float,
-            help="the Wagtail peer's article req/s measured just before this run "
-            "(../shared/peer-wagtail/run.sh); default: its recorded number",
+            "--peer",
+            metavar="DIR",
+            help="the Wagtail peer's folder (with run.sh), measured before and after our load. "
+            f"Default: {peer.PEER_FOLDER} beside the project or above it, when setup.sh has "
+            "been run (not in smoke runs unless given)",
         )
         parser.add_argument(
-            "--peer-source", default="", help="where --peer-article-rps comes from, for the report"
+            "--no-peer", action="store_true", help="do not measure the Wagtail peer"
+        )
+        parser.add_argument(
+            "--database-pool",
+            action="store_true",
+            help="serve with Django's psycopg pool (DATABASE_POOL=1, CONN_MAX_AGE=0) instead of "
+            "persistent connections (CONN_MAX_AGE=600); PostgreSQL only",
+        )
+        parser.add_argument(
+            "--before",
+            metavar="PATH",
+            help="an earlier run's results (its .json, or an older bench's .md report), shown "
+            "beside this run's in a 'Before' section",
         )
         # Internal: what a child process does against the bench database.
         parser.add_argument(
@@ -161,8 +188,7 @@ class Command(BaseCommand):
             keep=options["keep"],
             output=Path(options["output"]),
             time_cap=5.0 if options["smoke"] else options["time_cap"],
-            peer_article_rps=options["peer_article_rps"],
-            peer_source=options["peer_source"],
+            database_pool=options["database_pool"],
         )
         checks = [
             (1 <= config["articles"] <= MAX_ARTICLES, f"--articles must be 1 to {MAX_ARTICLES}"),
@@ -171,10 +197,6 @@ class Command(BaseCommand):
             (1 <= config["workers"] <= 32, "--workers must be 1 to 32"),
             (1 <= config["renders"] <= 10_000, "--renders must be 1 to 10000"),
             (0 <= config["memory_requests"] <= 1_000_000, "--memory-requests must be 0 to 1000000"),
-            (
-                config["peer_article_rps"] is None or config["peer_article_rps"] > 0,
-                "--peer-article-rps must be more than 0",
-            ),
         ]
         for ok, message in checks:
             if not ok:
@@ -190,7 +212,34 @@ class Command(BaseCommand):
             )
         except database.BenchDatabaseError as exc:
             raise CommandError(str(exc)) from None
+        if config["database_pool"] and config["db"].vendor != "postgresql":
+            raise CommandError("--database-pool: Django's connection pool is PostgreSQL's only")
+        config["peer"], config["peer_reason"] = self.configure_peer(options)
+        config["before"] = None
+        if options["before"]:
+            try:
+                config["before"] = previous.load(options["before"])
+            except previous.PreviousRunError as exc:
+                raise CommandError(f"--before: {exc}") from None
         return config
+
+    def configure_peer(self, options):
+        """(the peer's folder, or None and why it will not be measured)."""
+        if options["no_peer"]:
+            return None, "skipped (--no-peer)"
+        if options["peer"]:
+            folder = Path(options["peer"]).expanduser().resolve()
+            if not (folder / "run.sh").is_file():
+                raise CommandError(f"--peer {options['peer']}: no run.sh there")
+            why = peer.missing(folder)
+            if why:
+                raise CommandError(f"--peer {options['peer']}: {why}")
+            return folder, ""
+        if options["smoke"]:
+            return None, "the smoke run does not measure it (--peer DIR makes it)"
+        folder = peer.find(settings.BASE_DIR)
+        why = peer.missing(folder)
+        return (None, f"the peer is not set up: {why}") if why else (folder, "")
 
     def log(self, message):
         self.stdout.write(message)
@@ -235,6 +284,16 @@ class Command(BaseCommand):
                 raise CommandError(f"could not create {db.label}: {exc}") from None
         self.step("migrate")
         timed("migrate", self.manage, db, ["migrate", "--noinput"], timeout=900, quiet=True)
+        # Before the fill, which renders pages (query counts at a smaller archive size).
+        self.step("collectstatic")
+        timed(
+            "collectstatic",
+            self.manage,
+            db,
+            ["collectstatic", "--noinput"],
+            timeout=600,
+            quiet=True,
+        )
         if kept:
             self.step(f"reusing {existing:,} articles; making the hero images again")
             images = timed("images", self.phase, db, "images", config)
@@ -252,15 +311,6 @@ class Command(BaseCommand):
             )
         self.step("VACUUM ANALYZE" if db.vendor == "postgresql" else "ANALYZE")
         timed("analyze", db.analyze)
-        self.step("collectstatic")
-        timed(
-            "collectstatic",
-            self.manage,
-            db,
-            ["collectstatic", "--noinput"],
-            timeout=600,
-            quiet=True,
-        )
 
         self.step("in-process: query counts and render timings")
         if self.redis is not None:
@@ -271,17 +321,22 @@ class Command(BaseCommand):
             db,
             "measure",
             config,
-            timeout=len(PAGES) * 2 * (config["time_cap"] + 30) + 600,
+            timeout=len(PAGES) * len(MODES) * (config["time_cap"] + 30) + 600,
         )
         pages, rotation = measured["pages"], measured["rotation"]
 
+        peer_runs = []
+        if config["peer"]:
+            peer_runs.append(timed("peer before", self.run_peer, config, "before"))
         load, memory = {}, None
-        for mode in ("cold", "warm"):
+        for mode in MODES:
             self.step(f"gunicorn, {mode}: {config['tool']}, {len(pages)} pages")
             load[mode], found = timed(
                 f"load {mode}", self.load_mode, mode, config, db, pages, rotation
             )
             memory = memory or found
+        if config["peer"]:
+            peer_runs.append(timed("peer after", self.run_peer, config, "after"))
 
         results = {
             "started": started_at.strftime("%Y-%m-%d %H:%M UTC"),
@@ -296,8 +351,7 @@ class Command(BaseCommand):
                     "workers",
                     "renders",
                     "smoke",
-                    "peer_article_rps",
-                    "peer_source",
+                    "database_pool",
                 )
             },
             "machine": {
@@ -320,27 +374,57 @@ class Command(BaseCommand):
             "load": load,
             "inprocess": measured["inprocess"],
             "memory": memory,
+            "peer": {
+                "dir": str(config["peer"] or ""),
+                "reason": config["peer_reason"],
+                "runs": peer_runs,
+            },
         }
-        text = report.render(results)
+        results["checks"] = targets.check(results)
+        text = report.render(results, results["checks"], before=config["before"])
         text += "\n## Run steps\n\n" + ", ".join(f"{k} {v:,.1f} s" for k, v in steps.items())
         text += f"; total {results['duration_s']:,.0f} s.\n"
         output = config["output"]
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text)
+        # The same results for a later run's "Before" section (--before), raw tool output aside.
+        for runs in load.values():
+            for run in runs.values():
+                run.pop("raw", None)
+        output.with_suffix(".json").write_text(json.dumps(results, indent=1) + "\n")
         self.log("")
         self.log(text)
-        self.step(f"wrote {output}")
+        self.step(f"wrote {output} and {output.with_suffix('.json').name}")
         return None
+
+    def run_peer(self, config, when):
+        self.step(f"the Wagtail peer, {when} our load: {config['peer']}/run.sh")
+        if self.redis is not None:
+            self.redis.flushdb()
+        measured = peer.run(config["peer"], self.temp / f"peer-{when}", when=when)
+        if "error" in measured:
+            self.log(f"  warning: the peer's run failed: {measured['error']}")
+        else:
+            self.log(
+                "  peer: "
+                + ", ".join(
+                    f"{page} {row['rps']:,.1f} req/s" for page, row in measured["pages"].items()
+                )
+            )
+        return measured
 
     # Children.
 
-    def child_env(self, db, *, cache_seconds=0, port=None):
+    def child_env(self, db, *, mode="cold", port=None, pool=False):
         env = children.production_env(
             secret=self.secret,
             database_url=db.url,
             temp=self.temp,
             allowed_hosts="127.0.0.1,testserver",
-            NEWSROOM_PAGE_CACHE_SECONDS=str(cache_seconds),
+            **mode_environment(mode),
+            # Django refuses a pool beside persistent connections: one or the other.
+            DATABASE_POOL="1" if pool else "0",
+            CONN_MAX_AGE="0" if pool else "600",
             NEWSROOM_BASE_URL=f"http://127.0.0.1:{port or 8000}",
             GUNICORN_ACCESS_LOG="",
             GUNICORN_MAX_REQUESTS="0",
@@ -393,7 +477,9 @@ class Command(BaseCommand):
         if config["smoke"]:
             arguments.append("--smoke")
         # The phases are this command's own: the development tools must be installed there.
-        env = self.child_env(db) | {"NEWSROOM_DEVTOOLS": "1"}
+        # With the server's database settings, so the measure phase can tell whether a pool
+        # asked for (--database-pool) is one the settings set up.
+        env = self.child_env(db, pool=config["database_pool"]) | {"NEWSROOM_DEVTOOLS": "1"}
         self.manage(db, arguments, timeout=timeout, env=env)
         return json.loads(output.read_text())
 
@@ -408,7 +494,9 @@ class Command(BaseCommand):
             raise CommandError(f"--phase runs only against a bench database, not {name!r}")
         smoke = options["smoke"]
         if options["phase"] == "fill":
-            data = inprocess.fill(options["articles"], smoke=smoke, log=self.log)
+            data = inprocess.fill(
+                options["articles"], smoke=smoke, log=self.log, count_prefix_queries=True
+            )
         elif options["phase"] == "images":
             data = inprocess.restore_images(smoke=smoke)
         else:
@@ -430,10 +518,9 @@ class Command(BaseCommand):
 
     def load_mode(self, mode, config, db, pages, rotation):
         port = server.free_port()
-        cache_seconds = WARM_CACHE_SECONDS if mode == "warm" else 0
         if self.redis is not None:
             self.redis.flushdb()
-        env = self.child_env(db, cache_seconds=cache_seconds, port=port)
+        env = self.child_env(db, mode=mode, port=port, pool=config["database_pool"])
         results, memory = {}, None
         with server.Gunicorn(
             env=env,
@@ -571,7 +658,24 @@ class Command(BaseCommand):
             "gunicorn": version("gunicorn"),
             "database": db_version,
             "redis": redis_version,
+            "commit": self.commit(),
         }
+
+    def commit(self):
+        """The code measured: `git describe` of the checkout ("-dirty" with local changes), so
+        that a report and the "Before" of a later one say which code they measured."""
+        try:
+            found = subprocess.run(
+                ["git", "describe", "--always", "--dirty"],
+                cwd=settings.BASE_DIR,
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return found.stdout.strip() or None
 
     def cache_label(self):
         if self.redis is not None:
