@@ -78,6 +78,9 @@ def pooled():
         "OPTIONS": {**connection.settings_dict["OPTIONS"], "pool": {"min_size": 1, "max_size": 4}},
     }
     wrapper = type(connections["default"])(settings, alias="pooled")
+    # Opened and filled before the first checkout, as a worker's pool is after its first
+    # requests: a checkout racing the pool's own first connection would make it open a second.
+    wrapper.pool.open(wait=True, timeout=10)
     yield wrapper
     wrapper.close()
     wrapper.close_pool()
