@@ -44,11 +44,6 @@ def menu_sections():
     return found
 
 
-def remember_sections(request, sections):
-    """A view that loaded the sections with its own query gives them to the menu."""
-    request.newsroom_sections = sections
-
-
 @functools.cache
 def language_choices(languages):
     """(code, name in that language) for the language switcher: "English", "Français"."""
