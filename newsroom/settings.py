@@ -108,13 +108,14 @@ if env_bool("NEWSROOM_DEVTOOLS", DEBUG):
 
 MIDDLEWARE = [
     "newsroom.request_id.RequestIdMiddleware",
-    # Outermost but one: every response, cached or not, carries the policy.
+    # A hit is answered before anything else runs: what the middleware below adds to a page
+    # (the security policy, its headers, its ETag) was stored with it, and the page cache
+    # answers conditional requests itself.
+    "pagecache.middleware.PublicPageCacheMiddleware",
     "newsroom.admin_csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Outside the page cache, so cached pages get ETags and answer 304 too.
     "django.middleware.http.ConditionalGetMiddleware",
-    "pagecache.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -25,7 +25,13 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+    set_response_etag,
+)
+from django.utils.http import parse_http_date_safe
 from django.utils.translation import get_language_from_request
 
 from pagecache import schedule, versions
@@ -57,6 +63,8 @@ def cacheable_request(request):
         return False
     if request.path.startswith(UNCACHED_PREFIXES):
         return False
+    if settings.SECURE_SSL_REDIRECT and not request.is_secure():
+        return False  # SecurityMiddleware, further in, sends it to https://
     # Anyone with a session (staff, editors) always gets a fresh page, and never one of these.
     return settings.SESSION_COOKIE_NAME not in request.COOKIES
 
@@ -231,7 +239,15 @@ class PublicPageCacheMiddleware:
         response["Content-Length"] = str(len(response.content))
         response["X-Cache"] = "hit"
         cap_browser_lifetime(response, entry.expires - time.time())
-        return response
+        if response.status_code != 200:
+            return response
+        # As ConditionalGetMiddleware (further in) does for a page rendered afresh.
+        return get_conditional_response(
+            request,
+            etag=response.get("ETag"),
+            last_modified=parse_http_date_safe(response.get("Last-Modified")),
+            response=response,
+        )
 
     @staticmethod
     def store(key, copy_key, site_before, response):

@@ -12,10 +12,13 @@ import contextlib
 import time
 
 from django.core.cache import cache
+from django.db.models import Value
 
 VERSION_KEY = "newsroom:version:{name}"
 SITE = "site"
 SECTIONS = "sections"
+# Every author: their names are on every list's cards.
+AUTHORS = "authors"
 # An article in these states has never been public since it last was: changing it, its bylines
 # or its tags changes no public page. Writers save and autosave drafts all day long; each of
 # those must not make cached pages stale.
@@ -30,6 +33,37 @@ def article_page(article, *, author_ids, tag_ids):
         *(f"author:{pk}" for pk in author_ids),
         *(f"tag:{pk}" for pk in tag_ids),
     ]
+
+
+def shown_ids(article):
+    """(author ids, tag ids) of `article`, in one query: what its page's versions name, without
+    fetching the authors and tags themselves."""
+    from articles.models import Byline, TaggedArticle
+
+    authors = Byline.objects.filter(article_id=article.pk).annotate(kind=Value("author"))
+    tags = TaggedArticle.objects.filter(content_object_id=article.pk).annotate(kind=Value("tag"))
+    rows = (
+        authors.order_by()
+        .values_list("kind", "author_id")
+        .union(tags.order_by().values_list("kind", "tag_id"), all=True)
+    )
+    found = {"author": [], "tag": []}
+    for kind, pk in rows:
+        found[kind].append(pk)
+    return found["author"], found["tag"]
+
+
+def article_page_of(article):
+    """article_page() for an article whose authors and tags were not fetched."""
+    author_ids, tag_ids = shown_ids(article)
+    return article_page(article, author_ids=author_ids, tag_ids=tag_ids)
+
+
+def article_list(kind, pk):
+    """What a list of one section's, author's or tag's articles shows: which pieces it holds
+    (any change to one of them moves its section's, authors' and tags' versions), and the
+    section names and author names on their cards."""
+    return [f"{kind}:{pk}", SECTIONS, AUTHORS]
 
 
 def current(names):
@@ -91,8 +125,9 @@ def touched_by(instance, *, created=False, before=None):
     if isinstance(instance, Author | Tag):
         if created:
             return None  # new, so on no public page yet
-        kind = "author" if isinstance(instance, Author) else "tag"
-        return [f"{kind}:{instance.pk}"]
+        if isinstance(instance, Author):
+            return [f"author:{instance.pk}", AUTHORS]
+        return [f"tag:{instance.pk}"]
     if isinstance(instance, Section):
         return [SECTIONS, f"section:{instance.pk}"]  # the menu on every page lists them all
     if isinstance(instance, TaggedArticle):

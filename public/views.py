@@ -1,10 +1,13 @@
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import ListView
 from taggit.models import Tag
 
 from articles.models import Article, Author, SlugRedirect
+from articles.models.content import page_prefetches
 from articles.pagination import PublicListPaginator
 from pagecache import versions as cache_versions
 from public import structured_data
@@ -24,7 +27,7 @@ def home(request):
 
 
 def article_detail(request, section, slug):
-    public = Article.objects.published().for_page()
+    public = Article.objects.published().for_page_story()
     try:
         article = public.get(slug=slug)
     except Article.DoesNotExist:
@@ -34,29 +37,43 @@ def article_detail(request, section, slug):
     if article.section.slug != section or article.slug != slug:
         # The section moved or the link was mistyped: send readers to the one true URL.
         return redirect(article, permanent=True)
-    authors = article.ordered_authors
-    tags = [tagged.tag for tagged in article.tagged_items.all()]
-    next_reads = cached_read_next(article, tags=tags, authors=authors)
+    # What the page shows, so the page cache keeps it until one of them changes, and the
+    # story's fragments with it.
+    # Looked up only by a cache that keeps the page or its fragments.
+    shows = SimpleLazyObject(lambda: cache_versions.article_page_of(article))
+    # Bylines, tags and read-next are fetched only if a fragment showing them is drawn: a
+    # page whose story is in the cache makes two queries.
+    story = SimpleLazyObject(lambda: story_details(article))
     response = render(
         request,
         "articles/article_detail.html",
         {
             "article": article,
-            "bylines": article.bylines.all(),
-            "tags": tags,
+            "bylines": SimpleLazyObject(lambda: story["bylines"]),
+            "tags": SimpleLazyObject(lambda: story["tags"]),
             # Only a change published with a note leaves a correction, and it dates the change.
             "corrections": article.corrections.all() if article.content_updated_at else (),
             "current_section_slug": article.section.slug,
-            "related_articles": next_reads.related,
-            "more_from_authors": next_reads.more_from_authors,
-            "structured_data": structured_data.article_page(article, authors=authors, tags=tags),
+            "related_articles": SimpleLazyObject(lambda: story["next_reads"].related),
+            "more_from_authors": SimpleLazyObject(lambda: story["next_reads"].more_from_authors),
+            "structured_data": SimpleLazyObject(lambda: story["structured_data"]),
+            "story_shows": shows,
         },
     )
-    # What the page shows, so the page cache keeps it until one of them changes.
-    response.cache_dependencies = cache_versions.article_page(
-        article, author_ids=[a.pk for a in authors], tag_ids=[t.pk for t in tags]
-    )
+    response.cache_dependencies = shows
     return response
+
+
+def story_details(article):
+    prefetch_related_objects([article], *page_prefetches())
+    authors = article.ordered_authors
+    tags = [tagged.tag for tagged in article.tagged_items.all()]
+    return {
+        "bylines": list(article.bylines.all()),
+        "tags": tags,
+        "next_reads": cached_read_next(article, tags=tags, authors=authors),
+        "structured_data": structured_data.article_page(article, authors=authors, tags=tags),
+    }
 
 
 class PublishedListView(ListView):
@@ -78,6 +95,36 @@ class PublishedListView(ListView):
     def get_filters(self):
         raise NotImplementedError
 
+    def list_shows(self):
+        """The versions the list's cards show (pagecache.versions), for `{% fragment %}`."""
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        # The page of articles is fetched only when the template draws it, which a cached
+        # list fragment spares; a page number past the end is still a 404 then.
+        page = SimpleLazyObject(
+            lambda: self.paginate_queryset(self.object_list, self.get_paginate_by(None))[1]
+        )
+        return {
+            "view": self,
+            "page_obj": page,
+            "articles": SimpleLazyObject(lambda: page.object_list),
+            "list_shows": self.list_shows(),
+            "page_number": self.page_number(page),
+            "page_size": self.get_paginate_by(None),
+            **kwargs,
+        }
+
+    def page_number(self, page):
+        """The page asked for, known without counting the list (a number past the end is a
+        404 once the list is drawn)."""
+        asked = self.request.GET.get(self.page_kwarg) or "1"
+        if asked == "last":
+            return page.number
+        if not (asked.isascii() and asked.isdigit()) or int(asked) < 1:
+            raise Http404("No such page.")
+        return int(asked)
+
 
 class SectionView(PublishedListView):
     template_name = "articles/section.html"
@@ -92,6 +139,9 @@ class SectionView(PublishedListView):
 
     def get_filters(self):
         return {"section": self.section}
+
+    def list_shows(self):
+        return cache_versions.article_list("section", self.section.pk)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -108,6 +158,9 @@ class AuthorView(PublishedListView):
 
     def get_filters(self):
         return {"bylines__author": self.author}
+
+    def list_shows(self):
+        return cache_versions.article_list("author", self.author.pk)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(author=self.author, **kwargs)
@@ -128,6 +181,9 @@ class TagView(PublishedListView):
 
     def get_filters(self):
         return {"tags": self.tag}
+
+    def list_shows(self):
+        return cache_versions.article_list("tag", self.tag.pk)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(tag=self.tag, **kwargs)

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection
 from django.template import Context, Template
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -78,6 +78,65 @@ def test_public_pages_carry_cache_headers_and_answer_304(client):
     assert response.has_header("ETag")
     again, _ = get(client, "/", HTTP_IF_NONE_MATCH=response["ETag"])
     assert again.status_code == 304 and again.content == b""
+
+
+def test_a_hit_carries_the_headers_of_a_fresh_page_and_answers_304_itself(client):
+    # The page cache answers a hit before the security middleware runs: what they add is
+    # stored with the page, and a hit must say exactly what a fresh page says.
+    article = make_article(headline="Headers story")
+    path = article.get_absolute_url()
+    fresh, _ = get(client, path)
+    hit, _ = get(client, path)
+    assert hit["X-Cache"] == "hit"
+    for header in (
+        "Content-Security-Policy",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+        "X-Frame-Options",
+        "Content-Language",
+    ):
+        assert hit.get(header) == fresh.get(header), header
+    assert (
+        "script-src" in hit["Content-Security-Policy"]
+        or "default-src" in hit["Content-Security-Policy"]
+    )
+    # Each request still gets its own id, never the one the stored page was made under.
+    assert hit["X-Request-ID"] != fresh["X-Request-ID"]
+    not_modified, queries = get(client, path, HTTP_IF_NONE_MATCH=hit["ETag"])
+    assert (not_modified.status_code, not_modified.content, queries) == (304, b"", 0)
+    assert not_modified["ETag"] == hit["ETag"]
+    changed, _ = get(client, path, HTTP_IF_NONE_MATCH='"something-else"')
+    assert changed.status_code == 200 and changed["X-Cache"] == "hit"
+
+
+def test_a_live_piece_moved_to_the_bin_leaves_every_cached_page_at_once(client, moderator):
+    from articles.admin.articles import move_to_bin, take_out_of_bin
+
+    section = make_section(name="Politics", slug="politics")
+    article = make_article(headline="Binned story", section=section)
+    pages = ["/", "/politics/", article.get_absolute_url()]
+    for path in pages:
+        get(client, path)
+        assert get(client, path)[0]["X-Cache"] == "hit"
+    move_to_bin(article, by=moderator)
+    assert get(client, article.get_absolute_url())[0].status_code == 404
+    for path in pages[:2]:
+        assert "Binned story" not in get(client, path)[0].content.decode()
+    take_out_of_bin(article, by=moderator)
+    assert "Binned story" in get(client, "/politics/")[0].content.decode()
+
+
+def test_plain_http_is_sent_to_https_even_when_the_page_is_cached(client, settings):
+    article = make_article(headline="Secure story")
+    path = article.get_absolute_url()
+    assert get(client, path, secure=True)[0].status_code == 200
+    assert get(client, path, secure=True)[0]["X-Cache"] == "hit"
+    settings.SECURE_SSL_REDIRECT = True
+    # A new client: SecurityMiddleware reads the setting when it is set up.
+    response, _ = get(Client(), path)
+    assert response.status_code == 301
+    assert response["Location"].startswith("https://")
 
 
 @pytest.mark.parametrize(

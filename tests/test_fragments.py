@@ -3,10 +3,13 @@ fragments.py): with the page cache off, as right after a publication, a list pag
 from the cache until one of its articles, their sections or their authors changes, or a scheduled
 piece goes live."""
 
+import re
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
@@ -103,3 +106,114 @@ def test_a_list_page_is_served_when_the_cache_is_down(client, economy, settings)
         page = client.get("/economy/")
         assert page.status_code == 200
         assert cards_drawn(page) == 3
+
+
+# Whole blocks: a list page's page of cards, an article's story, head and read-next.
+
+
+def queries_for(client, path):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return response, [query["sql"] for query in queries]
+
+
+@pytest.mark.parametrize("path", ["/economy/", "/economy/?page=1"])
+def test_a_cached_section_page_fetches_no_article(client, economy, path):
+    client.get(path)
+    response, sql = queries_for(client, path)
+    assert not [query for query in sql if "articles_article" in query]
+    for piece in economy["pieces"]:
+        assert piece.headline in response.content.decode()
+
+
+def test_a_piece_published_in_the_section_joins_its_cached_list(client, economy):
+    client.get("/economy/")
+    make_article(headline="Fresh market news", section=economy["section"], authors=[])
+    assert "Fresh market news" in client.get("/economy/").content.decode()
+
+
+def test_a_piece_published_elsewhere_leaves_the_section_list_cached(client, economy):
+    sport = make_section(name="Sport", slug="sport")  # a new section is a new menu
+    client.get("/economy/")
+    make_article(headline="Elsewhere news", section=sport)
+    _, sql = queries_for(client, "/economy/")
+    # Only the moment of the next scheduled publication is looked up again (the site moved on).
+    assert [query for query in sql if "articles_article" in query and "MIN(" not in query] == []
+
+
+def test_a_newly_tagged_piece_joins_the_tag_page_at_once(client, economy):
+    tagged = make_article(headline="Tagged first", section=economy["section"], tags=["Cotton"])
+    client.get("/tags/cotton/")
+    economy["pieces"][0].tags.add("Cotton")
+    page = client.get("/tags/cotton/").content.decode()
+    assert tagged.headline in page and economy["pieces"][0].headline in page
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "²", "99"])
+def test_a_page_number_that_is_no_page_is_a_404_cached_or_not(client, economy, page):
+    client.get("/economy/")
+    for _ in range(2):
+        assert client.get(f"/economy/?page={page}").status_code == 404
+
+
+def test_the_last_page_and_its_canonical_link(client, economy, settings):
+    settings.NEWSROOM_PAGE_SIZE = 2
+    for _ in range(2):
+        last = client.get("/economy/?page=last").content.decode()
+        assert "Page 2 of 2" in last
+        assert re.search(r'<link rel="canonical" href="http[^"]+/economy/\?page=2">', last)
+
+
+@pytest.fixture
+def story(economy):
+    author = economy["author"]
+    return make_article(
+        headline="Cotton prices climb",
+        section=economy["section"],
+        authors=[author],
+        tags=["Cotton"],
+    )
+
+
+def test_a_cached_article_page_makes_two_queries(client, story):
+    client.get(story.get_absolute_url())
+    response, sql = queries_for(client, story.get_absolute_url())
+    # The article with its section, and the ids of its authors and tags (the tests' settings
+    # have PublishDueChangesMiddleware look for due changes on every request: not counted).
+    page_sql = [query for query in sql if "articles_revision" not in query]
+    assert len(page_sql) == 2, page_sql
+    page = response.content.decode()
+    assert "Cotton prices climb" in page and "Awa DIALLO" in page
+    assert 'content="Cotton"' in page  # article:tag in the head, from its fragment
+
+
+def test_the_story_fragment_follows_every_change_it_shows(client, economy, story):
+    path = story.get_absolute_url()
+    client.get(path)
+    economy["author"].name = "Awa DIALLO-KEITA"
+    economy["author"].save()
+    assert "Awa DIALLO-KEITA" in client.get(path).content.decode()
+    tag = story.tags.get()
+    tag.name = "Cotton and gold"
+    tag.save()
+    assert "Cotton and gold" in client.get(path).content.decode()
+    related = make_article(headline="Cotton harvest report", tags=["Cotton and gold"])
+    assert related.headline in client.get(path).content.decode()
+    story.headline = "Cotton prices climb again"
+    story.save()
+    assert "Cotton prices climb again" in client.get(path).content.decode()
+
+
+def test_a_preview_is_never_stored_nor_served_from_the_story_fragment(client, story):
+    from django.test import RequestFactory
+
+    from articles.previews import render_preview
+
+    client.get(story.get_absolute_url())
+    story.headline = "Unsaved headline"
+    request = RequestFactory().get("/admin/preview/")
+    preview = render_preview(request, story, bylines=story.bylines.all(), tags=story.tags.all())
+    assert "Unsaved headline" in preview.content.decode()
+    public = client.get(story.get_absolute_url()).content.decode()
+    assert "Unsaved headline" not in public and "Cotton prices climb" in public

@@ -57,7 +57,10 @@ def store_pending_image(article, form):
 
 
 def take_out_of_bin(article, *, by):
-    Article.objects.filter(pk=article.pk).update(deleted_at=None)
+    # Saved, not updated: a piece that comes back, or goes, changes public pages, and the
+    # caches hear of it through the save (pagecache.receivers).
+    article.deleted_at = None
+    article.save(update_fields=["deleted_at"])
     AuditEntry.objects.create(
         article=article,
         article_headline=article.headline,
@@ -69,7 +72,8 @@ def take_out_of_bin(article, *, by):
 
 
 def move_to_bin(article, *, by):
-    Article.objects.filter(pk=article.pk).update(deleted_at=timezone.now())
+    article.deleted_at = timezone.now()
+    article.save(update_fields=["deleted_at"])
     AuditEntry.objects.create(
         article=article,
         article_headline=article.headline,

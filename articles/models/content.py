@@ -153,6 +153,18 @@ LIST_SKIPS = ("body", "search_vector")
 LINK_FIELDS = ("id", "headline", "slug", "section", "genre", "language", "published_at")
 
 
+def page_prefetches():
+    """An article page's ordered bylines with their authors, and its taggings with their tags in
+    the order the desk gave them."""
+    return [
+        Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+        Prefetch(
+            "tagged_items",
+            queryset=TaggedArticle.objects.select_related("tag").order_by("pk"),
+        ),
+    ]
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, *, at=None):
         """The one definition of public: published, and its time has come (by `at`, default
@@ -181,16 +193,12 @@ class ArticleQuerySet(models.QuerySet):
         """What an article page shows: the article (its search vector stays in the database),
         its section, its ordered bylines with their authors, and its taggings with their tags
         in the order the desk gave them (a prefetch of "tags" has no order), in three queries."""
-        return (
-            self.with_byline()
-            .prefetch_related(
-                Prefetch(
-                    "tagged_items",
-                    queryset=TaggedArticle.objects.select_related("tag").order_by("pk"),
-                )
-            )
-            .defer("search_vector")
-        )
+        return self.for_page_story().prefetch_related(*page_prefetches())
+
+    def for_page_story(self):
+        """The article and its section, for a page that fetches the rest only if it draws it
+        (prefetch_related_objects() with page_prefetches())."""
+        return self.select_related("section").defer("search_vector")
 
     def for_links(self):
         """What a story link shows (headline, kicker, date), and nothing else."""

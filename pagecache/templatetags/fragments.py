@@ -5,8 +5,16 @@
 `{% cards articles "list" heading_level %}…{% endcards %}` caches the cards of a list of articles
 (or of one article): the key names every article shown, their sections and authors at their
 current versions, and the next scheduled publication, so an edit, a rename or a go-live refreshes
-the list at once while the other lists stay cached. Unlike `{% cache %}`, a cache that is down
-means the fragment is rendered as if caching were off, never an error page.
+the list at once while the other lists stay cached.
+
+`{% fragment "name" shows [vary_on …] %}…{% endfragment %}` caches a block whose view already
+knows what it shows (`shows`: version names such as the section's list, or an article page's
+`cache_versions`), so that on a hit the block's data is never fetched: the views hand it over as
+lazy querysets and lists that only a miss evaluates. Without names (a preview) the block is
+always rendered, never stored.
+
+Unlike `{% cache %}`, a cache that is down means the fragment is rendered as if caching were off,
+never an error page.
 """
 
 import hashlib
@@ -37,45 +45,93 @@ def versions_key(*names):
         return f"unversioned-{secrets.token_hex(8)}"
 
 
-class CardsNode(template.Node):
-    def __init__(self, nodelist, articles, vary_on):
+class CachedFragmentNode(template.Node):
+    """A block rendered once per key (`key_parts`), or afresh whenever the cache fails."""
+
+    def __init__(self, nodelist, vary_on):
         self.nodelist = nodelist
-        self.articles = articles
         self.vary_on = vary_on
 
+    def key_parts(self, context):
+        """What the key names besides the theme, the language and `vary_on`, or None for a
+        block that must not be cached."""
+        raise NotImplementedError
+
     def render(self, context):
-        seconds = settings.NEWSROOM_FRAGMENT_CACHE_SECONDS
-        shown = self.articles.resolve(context)
-        # One article (a lead story) or a list of them.
-        articles = [shown] if hasattr(shown, "pk") else list(shown or ())
-        if not seconds or not articles:
+        if not settings.NEWSROOM_FRAGMENT_CACHE_SECONDS:
             return self.nodelist.render(context)
         try:
-            key = self.key(context, articles)
-            found = cache.get(key)
+            key = self.key(context)
+            found = None if key is None else cache.get(key)
         except Exception as exc:  # noqa: BLE001 (the cache is a help, never a dependency)
-            cache_unavailable("cards rendered uncached", exc)
+            cache_unavailable("fragment rendered uncached", exc)
             return self.nodelist.render(context)
         if found is not None:
             return found
         rendered = self.nodelist.render(context)
-        try:
-            cache.set(key, rendered, seconds)
-        except Exception as exc:  # noqa: BLE001
-            cache_unavailable("cards not cached", exc)
+        if key is not None:
+            try:
+                cache.set(key, rendered, settings.NEWSROOM_FRAGMENT_CACHE_SECONDS)
+            except Exception as exc:  # noqa: BLE001
+                cache_unavailable("fragment not cached", exc)
         return rendered
 
-    def key(self, context, articles):
+    def key(self, context):
+        parts = self.key_parts(context)
+        if parts is None:
+            return None
         parts = [
             # Another theme (a template folder searched first) draws other markup.
             *(str(folder) for folder in context.template.engine.dirs),
             get_language() or "",
             *(str(value.resolve(context)) for value in self.vary_on),
-            ",".join(str(article.pk) for article in articles),
-            fragment_version(names_shown_by(articles)),
+            *parts,
         ]
         digest = hashlib.sha256("|".join(parts).encode()).hexdigest()
         return FRAGMENT_KEY.format(digest=digest)
+
+
+class FragmentNode(CachedFragmentNode):
+    def __init__(self, nodelist, name, shows, vary_on):
+        super().__init__(nodelist, vary_on)
+        self.name = name
+        self.shows = shows
+
+    def key_parts(self, context):
+        names = self.shows.resolve(context)
+        if not names:
+            return None
+        return ["block", str(self.name.resolve(context)), self.version(context, names)]
+
+    @staticmethod
+    def version(context, names):
+        # A page's fragments often show the same things (an article's story and its head):
+        # their versions are read once per request.
+        request = context.get("request")
+        if request is None:
+            return fragment_version(names)
+        known = request.__dict__.setdefault("newsroom_fragment_versions", {})
+        memo = tuple(names)
+        if memo not in known:
+            known[memo] = fragment_version(names)
+        return known[memo]
+
+
+class CardsNode(CachedFragmentNode):
+    def __init__(self, nodelist, articles, vary_on):
+        super().__init__(nodelist, vary_on)
+        self.articles = articles
+
+    def key_parts(self, context):
+        shown = self.articles.resolve(context)
+        # One article (a lead story) or a list of them.
+        articles = [shown] if hasattr(shown, "pk") else list(shown or ())
+        if not articles:
+            return None
+        return [
+            ",".join(str(article.pk) for article in articles),
+            fragment_version(names_shown_by(articles)),
+        ]
 
 
 @register.tag
@@ -90,4 +146,22 @@ def cards(parser, token):
         nodelist,
         parser.compile_filter(bits[1]),
         [parser.compile_filter(bit) for bit in bits[2:]],
+    )
+
+
+@register.tag
+def fragment(parser, token):
+    """`{% fragment "name" shows [vary_on …] %}…{% endfragment %}`: see the module's docstring."""
+    bits = token.split_contents()
+    if len(bits) < 3:
+        raise template.TemplateSyntaxError(
+            f"'{bits[0]}' takes a name and the version names the block shows"
+        )
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(
+        nodelist,
+        parser.compile_filter(bits[1]),
+        parser.compile_filter(bits[2]),
+        [parser.compile_filter(bit) for bit in bits[3:]],
     )

@@ -22,9 +22,12 @@ def canonical_url(context):
     if request is None:
         return ""
     url = absolute_url(escape_uri_path(request.path))
-    page_obj = context.get("page_obj")
-    if page_obj is not None and page_obj.number > 1:
-        url += f"?page={page_obj.number}"
+    # A list view says which page it shows without fetching it (public.views.PublishedListView).
+    number = context.get("page_number")
+    if number is None and context.get("page_obj") is not None:
+        number = context["page_obj"].number
+    if number and number > 1:
+        url += f"?page={number}"
     return url
 
 
