@@ -88,12 +88,7 @@ def move_on(names):
 
 
 def article_names(article, *, section_ids=()):
-    from articles.models import Byline, TaggedArticle
-
-    author_ids = Byline.objects.filter(article_id=article.pk).values_list("author_id", flat=True)
-    tag_ids = TaggedArticle.objects.filter(content_object_id=article.pk).values_list(
-        "tag_id", flat=True
-    )
+    author_ids, tag_ids = shown_ids(article)
     return [
         f"article:{article.pk}",
         *(f"section:{pk}" for pk in {article.section_id, *section_ids} if pk),

@@ -38,8 +38,7 @@ def article_detail(request, section, slug):
         # The section moved or the link was mistyped: send readers to the one true URL.
         return redirect(article, permanent=True)
     # What the page shows, so the page cache keeps it until one of them changes, and the
-    # story's fragments with it.
-    # Looked up only by a cache that keeps the page or its fragments.
+    # story's fragments with it; looked up only by a cache that keeps either.
     shows = SimpleLazyObject(lambda: cache_versions.article_page_of(article))
     # Bylines, tags and read-next are fetched only if a fragment showing them is drawn: a
     # page whose story is in the cache makes two queries.
@@ -102,16 +101,15 @@ class PublishedListView(ListView):
     def get_context_data(self, **kwargs):
         # The page of articles is fetched only when the template draws it, which a cached
         # list fragment spares; a page number past the end is still a 404 then.
-        page = SimpleLazyObject(
-            lambda: self.paginate_queryset(self.object_list, self.get_paginate_by(None))[1]
-        )
+        page_size = self.get_paginate_by(None)
+        page = SimpleLazyObject(lambda: self.paginate_queryset(self.object_list, page_size)[1])
         return {
             "view": self,
             "page_obj": page,
             "articles": SimpleLazyObject(lambda: page.object_list),
             "list_shows": self.list_shows(),
             "page_number": self.page_number(page),
-            "page_size": self.get_paginate_by(None),
+            "page_size": page_size,
             **kwargs,
         }
 

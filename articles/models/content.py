@@ -153,11 +153,16 @@ LIST_SKIPS = ("body", "search_vector")
 LINK_FIELDS = ("id", "headline", "slug", "section", "genre", "language", "published_at")
 
 
+def bylines_prefetch():
+    """Ordered bylines with their authors, as every page and list shows them."""
+    return Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+
+
 def page_prefetches():
     """An article page's ordered bylines with their authors, and its taggings with their tags in
     the order the desk gave them."""
     return [
-        Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+        bylines_prefetch(),
         Prefetch(
             "tagged_items",
             queryset=TaggedArticle.objects.select_related("tag").order_by("pk"),
@@ -177,9 +182,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_byline(self):
         """What any list of articles shows: section and ordered bylines, in fixed queries."""
-        return self.select_related("section").prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author"))
-        )
+        return self.select_related("section").prefetch_related(bylines_prefetch())
 
     def for_lists(self):
         """A list shows headlines and standfirsts: bodies and search vectors stay in the
