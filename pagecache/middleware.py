@@ -254,12 +254,12 @@ class PublicPageCacheMiddleware:
         # An article's page says what it shows (views.article_detail); any other page shows
         # the site as a whole.
         names = getattr(response, "cache_dependencies", None) or [versions.SITE]
-        now = versions.current([*names, versions.SITE])
+        now = versions.current([*names, versions.SITE], also=[schedule.NEXT_KEY])
         if now[versions.SITE] != site_before:
             return  # content changed while this page was rendered: it may be stale already
         stored_at = time.time()
         expires = stored_at + settings.NEWSROOM_PAGE_CACHE_SECONDS
-        moment = schedule.next_publication(site_before)
+        moment = schedule.next_publication(site_before, remembered=now[schedule.NEXT_KEY])
         if moment is not None:
             # To the instant, not rounded to a second: at that moment the page may change.
             expires = min(expires, moment.timestamp())

@@ -4,20 +4,23 @@ Scheduled pieces go live by the clock (`Article.objects.published()`), and sched
 live pieces when a request finds them due (articles.middleware), so nothing moves a version at
 that moment: caches must expire by themselves, exactly then, without a cron job.
 
-The moment is remembered in the cache under the site's version, which moves on (after the
-commit, pagecache.receivers) whenever a piece or a change is scheduled, rescheduled or pulled
-back: a page stored by any worker after that looks the moment up afresh. A remembered moment
-that has passed is looked up again, so the one after it is found.
+The moment is remembered in the cache with the site's version it was found at; that version
+moves on (after the commit, pagecache.receivers) whenever a piece or a change is scheduled,
+rescheduled or pulled back, and a page stored by any worker after that looks the moment up
+afresh. A remembered moment that has passed is looked up again, so the one after it is found.
+One key, not one per version, so that it is read in the same round trip as the versions
+(`versions.current(..., also=[NEXT_KEY])`).
 """
 
 from datetime import datetime
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Min
 from django.utils import timezone
 
-NEXT_KEY = "newsroom:next-publication:{site}"
+from pagecache import versions
+
+NEXT_KEY = "newsroom:next-publication"
 NO_EVENT = "none"
 
 
@@ -38,22 +41,25 @@ def upcoming_moment(now):
     return min(moments) if moments else None
 
 
-def next_publication(site_version):
+UNREAD = object()
+
+
+def next_publication(site_version, remembered=UNREAD):
     """The moment (an aware datetime) of the next scheduled publication, or None, as of the
-    site's version `site_version`."""
-    key = NEXT_KEY.format(site=site_version)
-    remembered = cache.get(key)
+    site's version `site_version`. `remembered`: the value of NEXT_KEY, when already read."""
+    if remembered is UNREAD:
+        remembered = cache.get(NEXT_KEY)
     now = timezone.now()
-    if remembered == NO_EVENT:
-        return None
-    if remembered is not None:
-        moment = datetime.fromisoformat(remembered)
+    if isinstance(remembered, tuple) and remembered[0] == site_version:
+        if remembered[1] == NO_EVENT:
+            return None
+        moment = datetime.fromisoformat(remembered[1])
         if moment > now:
             return moment
     moment = upcoming_moment(now)
     cache.set(
-        key,
-        moment.isoformat() if moment else NO_EVENT,
-        timeout=max(settings.NEWSROOM_PAGE_CACHE_SECONDS, settings.NEWSROOM_FRAGMENT_CACHE_SECONDS),
+        NEXT_KEY,
+        (site_version, moment.isoformat() if moment else NO_EVENT),
+        timeout=versions.kept_seconds(),
     )
     return moment

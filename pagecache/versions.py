@@ -11,10 +11,12 @@ articles that share its section, an author or a tag, while the rest of the archi
 import contextlib
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Value
 
 VERSION_KEY = "newsroom:version:{name}"
+SHOWN_KEY = "newsroom:shown-ids:{article}:{version}"
 SITE = "site"
 SECTIONS = "sections"
 # Every author: their names are on every list's cards.
@@ -23,6 +25,11 @@ AUTHORS = "authors"
 # or its tags changes no public page. Writers save and autosave drafts all day long; each of
 # those must not make cached pages stale.
 UNSEEN_STATES = {"draft", "in_review", "changes_requested"}
+
+
+def kept_seconds():
+    """How long what the page and fragment caches rely on is kept."""
+    return max(settings.NEWSROOM_PAGE_CACHE_SECONDS, settings.NEWSROOM_FRAGMENT_CACHE_SECONDS)
 
 
 def article_page(article, *, author_ids, tag_ids):
@@ -53,9 +60,23 @@ def shown_ids(article):
     return found["author"], found["tag"]
 
 
-def article_page_of(article):
-    """article_page() for an article whose authors and tags were not fetched."""
-    author_ids, tag_ids = shown_ids(article)
+def article_page_of(article, *, known=None):
+    """article_page() for an article whose authors and tags were not fetched.
+
+    Their ids are kept in the cache under the article's version (any change to its bylines or
+    tags moves it on), read into `known` (a request's versions, see pagecache.fragments) with
+    the site's version and the next publication."""
+    from pagecache.fragments import read_versions
+
+    known = {} if known is None else known
+    name = f"article:{article.pk}"
+    read_versions([name], known=known, timed=True)
+    key = SHOWN_KEY.format(article=article.pk, version=known[name])
+    found = cache.get(key)
+    if found is None:
+        found = shown_ids(article)
+        cache.set(key, found, kept_seconds())
+    author_ids, tag_ids = found
     return article_page(article, author_ids=author_ids, tag_ids=tag_ids)
 
 
@@ -66,18 +87,24 @@ def article_list(kind, pk):
     return [f"{kind}:{pk}", SECTIONS, AUTHORS]
 
 
-def current(names):
+def current(names, *, also=()):
     """{name: version} for `names`. A version never seen (or evicted) starts at the current
-    time in milliseconds, so it can never equal one an older page recorded."""
+    time in milliseconds, so it can never equal one an older page recorded.
+
+    `also`: other cache keys read in the same round trip, returned under their keys (None
+    when absent)."""
     keys = {name: VERSION_KEY.format(name=name) for name in names}
-    found = cache.get_many(list(keys.values()))
+    found = cache.get_many([*keys.values(), *also])
     missing = [key for key in keys.values() if key not in found]
     if missing:
         start = int(time.time() * 1000)
         for key in missing:
             cache.add(key, start, timeout=None)
         found.update(cache.get_many(missing))
-    return {name: found.get(key) for name, key in keys.items()}
+    return {
+        **{name: found.get(key) for name, key in keys.items()},
+        **{key: found.get(key) for key in also},
+    }
 
 
 def move_on(names):

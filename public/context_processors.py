@@ -8,7 +8,7 @@ from django.utils.translation import get_language_info
 
 from articles.models import Section
 from pagecache import versions
-from pagecache.fragments import fragment_version
+from pagecache.fragments import fragment_version, request_versions
 from pagecache.middleware import cache_unavailable
 
 MENU_KEY = "newsroom:menu-sections:{version}"
@@ -19,18 +19,19 @@ def nav_sections(request):
     try:
         return request.newsroom_sections
     except AttributeError:
-        request.newsroom_sections = menu_sections()
+        request.newsroom_sections = menu_sections(request)
         return request.newsroom_sections
 
 
-def menu_sections():
+def menu_sections(request=None):
     """Every section, from the cache while none was added, renamed or removed: with the page
     cache off (right after a publication), pages then run no query for their menu."""
     seconds = settings.NEWSROOM_FRAGMENT_CACHE_SECONDS
     if not seconds:
         return list(Section.objects.all())
     try:
-        key = MENU_KEY.format(version=fragment_version([versions.SECTIONS]))
+        known = request_versions(request)
+        key = MENU_KEY.format(version=fragment_version([versions.SECTIONS], known=known))
         found = cache.get(key)
     except Exception as exc:  # noqa: BLE001 (the cache is a help, never a dependency)
         cache_unavailable("menu not cached", exc)

@@ -49,7 +49,7 @@ def read_next(article, *, tags, authors, related=RELATED_COUNT, per_author=MORE_
     )
 
 
-def cached_read_next(article, *, tags, authors):
+def cached_read_next(article, *, tags, authors, known=None):
     """`read_next()`, kept in the cache until the article, its section, one of its authors or
     tags changes (the versions its page records), or the next scheduled piece goes live
     (pagecache.fragments names that moment in the key).
@@ -63,7 +63,7 @@ def cached_read_next(article, *, tags, authors):
         article, author_ids=[author.pk for author in authors], tag_ids=[tag.pk for tag in tags]
     )
     try:
-        key = read_next_key(article, fragment_version(names))
+        key = read_next_key(article, fragment_version(names, known=known))
         found = cache.get(key)
     except Exception as exc:  # noqa: BLE001 (the cache is a help, never a dependency)
         cache_unavailable("read-next not cached", exc)

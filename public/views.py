@@ -10,6 +10,7 @@ from articles.models import Article, Author, SlugRedirect
 from articles.models.content import page_prefetches
 from articles.pagination import PublicListPaginator
 from pagecache import versions as cache_versions
+from pagecache.fragments import request_versions
 from public import structured_data
 from public.context_processors import nav_sections
 from public.related import cached_read_next
@@ -39,10 +40,11 @@ def article_detail(request, section, slug):
         return redirect(article, permanent=True)
     # What the page shows, so the page cache keeps it until one of them changes, and the
     # story's fragments with it; looked up only by a cache that keeps either.
-    shows = SimpleLazyObject(lambda: cache_versions.article_page_of(article))
+    known = request_versions(request)
+    shows = SimpleLazyObject(lambda: cache_versions.article_page_of(article, known=known))
     # Bylines, tags and read-next are fetched only if a fragment showing them is drawn: a
     # page whose story is in the cache makes two queries.
-    story = SimpleLazyObject(lambda: story_details(article))
+    story = SimpleLazyObject(lambda: story_details(article, known=known))
     response = render(
         request,
         "articles/article_detail.html",
@@ -63,14 +65,14 @@ def article_detail(request, section, slug):
     return response
 
 
-def story_details(article):
+def story_details(article, *, known=None):
     prefetch_related_objects([article], *page_prefetches())
     authors = article.ordered_authors
     tags = [tagged.tag for tagged in article.tagged_items.all()]
     return {
         "bylines": list(article.bylines.all()),
         "tags": tags,
-        "next_reads": cached_read_next(article, tags=tags, authors=authors),
+        "next_reads": cached_read_next(article, tags=tags, authors=authors, known=known),
         "structured_data": structured_data.article_page(article, authors=authors, tags=tags),
     }
 

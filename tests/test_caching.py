@@ -20,6 +20,7 @@ from django.utils import timezone
 from articles import revisions
 from articles.models import Article
 from articles.workflow import apply_transition
+from newsroom.caches import REDIS_BACKEND
 from pagecache import schedule
 from pagecache import versions as cache_versions
 from pagecache.middleware import LocalCopies, PageEntry, page_keys
@@ -36,7 +37,7 @@ REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 def page_cache(settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": REDIS_BACKEND,
             "LOCATION": REDIS,
             # A prefix of its own per test: parallel runs and earlier tests never collide.
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
@@ -245,7 +246,7 @@ def test_languages_are_cached_apart(client):
 def test_pages_render_when_the_cache_server_is_down(client, settings, caplog):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": REDIS_BACKEND,
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
         }
     }
@@ -364,7 +365,7 @@ def test_no_local_copy_is_served_while_redis_is_down(client, settings):
     Article.objects.filter(pk=article.pk).update(headline="Changed during the outage")
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": REDIS_BACKEND,
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
         }
     }
@@ -462,7 +463,7 @@ def test_a_schedule_looked_up_before_the_decision_committed_is_not_trusted(
         # Meanwhile another worker, reading the rows as they were before the commit, found
         # nothing scheduled, and remembered so under the site's version of the moment.
         site = cache_versions.current([cache_versions.SITE])[cache_versions.SITE]
-        cache.set(schedule.NEXT_KEY.format(site=site), schedule.NO_EVENT, 300)
+        cache.set(schedule.NEXT_KEY, (site, schedule.NO_EVENT), 300)
     with time_machine.travel(start + timedelta(seconds=10)):
         assert "Embargo lifts" not in get(client, "/")[0].content.decode()
         assert get(client, "/")[0]["X-Cache"] == "hit"

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
+from newsroom.caches import REDIS_BACKEND
 
 from .factories import make_article, make_author, make_section
 
@@ -98,7 +99,7 @@ def test_with_fragment_caching_off_every_request_draws_its_cards(client, economy
 def test_a_list_page_is_served_when_the_cache_is_down(client, economy, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": REDIS_BACKEND,
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
         }
     }
@@ -176,13 +177,14 @@ def story(economy):
     )
 
 
-def test_a_cached_article_page_makes_two_queries(client, story):
+def test_a_cached_article_page_makes_one_query(client, story):
     client.get(story.get_absolute_url())
     response, sql = queries_for(client, story.get_absolute_url())
-    # The article with its section, and the ids of its authors and tags (the tests' settings
-    # have PublishDueChangesMiddleware look for due changes on every request: not counted).
+    # The article with its section; the ids of its authors and tags come from the cache, kept
+    # under the article's version (the tests' settings have PublishDueChangesMiddleware look
+    # for due changes on every request: not counted).
     page_sql = [query for query in sql if "articles_revision" not in query]
-    assert len(page_sql) == 2, page_sql
+    assert len(page_sql) == 1, page_sql
     page = response.content.decode()
     assert "Cotton prices climb" in page and "Awa DIALLO" in page
     assert 'content="Cotton"' in page  # article:tag in the head, from its fragment
@@ -203,6 +205,16 @@ def test_the_story_fragment_follows_every_change_it_shows(client, economy, story
     story.headline = "Cotton prices climb again"
     story.save()
     assert "Cotton prices climb again" in client.get(path).content.decode()
+    # A byline and a tag added: the ids kept for the page are its new ones, so a later change
+    # to that author or tag reaches the page too.
+    second = make_author(name="Titi KEITA")
+    story.bylines.create(author=second, position=1)
+    story.tags.add("Gold")
+    page = client.get(path).content.decode()
+    assert "Titi KEITA" in page and 'content="Gold"' in page
+    second.name = "Titi KEITA-DIALLO"
+    second.save()
+    assert "Titi KEITA-DIALLO" in client.get(path).content.decode()
 
 
 def test_a_preview_is_never_stored_nor_served_from_the_story_fragment(client, story):
@@ -217,3 +229,29 @@ def test_a_preview_is_never_stored_nor_served_from_the_story_fragment(client, st
     assert "Unsaved headline" in preview.content.decode()
     public = client.get(story.get_absolute_url()).content.decode()
     assert "Unsaved headline" not in public and "Cotton prices climb" in public
+
+
+def test_a_fragment_fetches_the_others_it_names_in_the_same_round_trip(rf, economy):
+    from django.core.cache import cache
+    from django.template import Context, Template
+
+    head = '{% load fragments %}{% fragment "head" shows also "body" %}{{ text }}{% endfragment %}'
+    body = '{% load fragments %}{% fragment "body" shows %}{{ text }}{% endfragment %}'
+    shows = [f"section:{economy['section'].pk}"]
+
+    def render(source, text, request):
+        return Template(source).render(Context({"text": text, "shows": shows, "request": request}))
+
+    assert render(body, "stored body", rf.get("/")) == "stored body"
+    request = rf.get("/")
+    assert render(head, "head", request) == "head"
+    cache.clear()  # the body was fetched with the head: the page draws what was fetched
+    assert render(body, "drawn afresh", request) == "stored body"
+    assert render(body, "drawn afresh", rf.get("/")) == "drawn afresh"
+
+
+def test_also_without_names_is_a_template_error():
+    from django.template import Template, TemplateSyntaxError
+
+    with pytest.raises(TemplateSyntaxError):
+        Template('{% load fragments %}{% fragment "head" shows also %}x{% endfragment %}')

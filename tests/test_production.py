@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from django.test import override_settings
 
+from newsroom.caches import REDIS_BACKEND
+
 ROOT = Path(__file__).resolve().parent.parent
 STRONG = "kV3-pL9_zQ7xW2mN8rT4yB6cD1fG5hJ0sA-eU3iO7uY9tR2wE5qZ8"
 
@@ -136,7 +138,7 @@ def test_healthz_answers_ok_with_database_and_cache(client):
 def test_healthz_names_a_failed_cache_without_secrets(client):
     broken = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": REDIS_BACKEND,
             "LOCATION": "redis://:secretpassword@127.0.0.1:1/0",
         }
     }

@@ -11,7 +11,9 @@ the list at once while the other lists stay cached.
 knows what it shows (`shows`: version names such as the section's list, or an article page's
 `cache_versions`), so that on a hit the block's data is never fetched: the views hand it over as
 lazy querysets and lists that only a miss evaluates. Without names (a preview) the block is
-always rendered, never stored.
+always rendered, never stored. `… also "other" "names" %}` fetches, in the same round trip, the
+fragments of the same page with those names that show the same things and vary the same way
+(an article's head and its story): they find themselves already fetched when drawn.
 
 Unlike `{% cache %}`, a cache that is down means the fragment is rendered as if caching were off,
 never an error page.
@@ -26,7 +28,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import get_language
 
-from pagecache.fragments import fragment_version, names_shown_by
+from pagecache.fragments import fragment_version, names_shown_by, request_versions
 from pagecache.middleware import cache_unavailable
 
 register = template.Library()
@@ -62,7 +64,7 @@ class CachedFragmentNode(template.Node):
             return self.nodelist.render(context)
         try:
             key = self.key(context)
-            found = None if key is None else cache.get(key)
+            found = None if key is None else self.fetch(context, key)
         except Exception as exc:  # noqa: BLE001 (the cache is a help, never a dependency)
             cache_unavailable("fragment rendered uncached", exc)
             return self.nodelist.render(context)
@@ -76,8 +78,13 @@ class CachedFragmentNode(template.Node):
                 cache_unavailable("fragment not cached", exc)
         return rendered
 
+    def fetch(self, context, key):
+        return cache.get(key)
+
     def key(self, context):
-        parts = self.key_parts(context)
+        return self.key_of(context, self.key_parts(context))
+
+    def key_of(self, context, parts):
         if parts is None:
             return None
         parts = [
@@ -92,29 +99,37 @@ class CachedFragmentNode(template.Node):
 
 
 class FragmentNode(CachedFragmentNode):
-    def __init__(self, nodelist, name, shows, vary_on):
+    def __init__(self, nodelist, name, shows, vary_on, also=()):
         super().__init__(nodelist, vary_on)
         self.name = name
         self.shows = shows
+        self.also = also
 
-    def key_parts(self, context):
+    def key_parts(self, context, name=None):
         names = self.shows.resolve(context)
         if not names:
             return None
-        return ["block", str(self.name.resolve(context)), self.version(context, names)]
+        name = self.name.resolve(context) if name is None else name
+        return ["block", str(name), self.version(context, names)]
+
+    def fetch(self, context, key):
+        request = context.get("request")
+        if request is None:
+            return cache.get(key)
+        fetched = request.__dict__.setdefault("newsroom_fragments", {})
+        if key in fetched:
+            return fetched.pop(key)
+        others = [
+            self.key_of(context, self.key_parts(context, other.resolve(context)))
+            for other in self.also
+        ]
+        found = cache.get_many([key, *others])
+        fetched.update((other, found.get(other)) for other in others)
+        return found.get(key)
 
     @staticmethod
     def version(context, names):
-        # A page's fragments often show the same things (an article's story and its head):
-        # their versions are read once per request.
-        request = context.get("request")
-        if request is None:
-            return fragment_version(names)
-        known = request.__dict__.setdefault("newsroom_fragment_versions", {})
-        memo = tuple(names)
-        if memo not in known:
-            known[memo] = fragment_version(names)
-        return known[memo]
+        return fragment_version(names, known=request_versions(context.get("request")))
 
 
 class CardsNode(CachedFragmentNode):
@@ -130,7 +145,9 @@ class CardsNode(CachedFragmentNode):
             return None
         return [
             ",".join(str(article.pk) for article in articles),
-            fragment_version(names_shown_by(articles)),
+            fragment_version(
+                names_shown_by(articles), known=request_versions(context.get("request"))
+            ),
         ]
 
 
@@ -151,17 +168,25 @@ def cards(parser, token):
 
 @register.tag
 def fragment(parser, token):
-    """`{% fragment "name" shows [vary_on …] %}…{% endfragment %}`: see the module's docstring."""
+    """`{% fragment "name" shows [vary_on …] [also "name" …] %}…{% endfragment %}`: see the
+    module's docstring."""
     bits = token.split_contents()
     if len(bits) < 3:
         raise template.TemplateSyntaxError(
             f"'{bits[0]}' takes a name and the version names the block shows"
         )
+    vary_on, also = bits[3:], []
+    if "also" in vary_on:
+        at = vary_on.index("also")
+        vary_on, also = vary_on[:at], vary_on[at + 1 :]
+        if not also:
+            raise template.TemplateSyntaxError(f"'{bits[0]}': 'also' takes fragment names")
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
     return FragmentNode(
         nodelist,
         parser.compile_filter(bits[1]),
         parser.compile_filter(bits[2]),
-        [parser.compile_filter(bit) for bit in bits[3:]],
+        [parser.compile_filter(bit) for bit in vary_on],
+        [parser.compile_filter(bit) for bit in also],
     )
