@@ -95,6 +95,60 @@ PIECES = [
     ),
 ]
 
+
+@dataclass(frozen=True)
+class DeskPiece:
+    """A piece on the desk, written by the demo writer, so the workflow shows at once."""
+
+    state: str
+    headline: str
+    section: str
+    paragraphs: tuple
+    note: str = ""
+
+
+DESK_PIECES = [
+    DeskPiece(
+        "draft",
+        "Night buses: the council's plan, line by line",
+        "politics",
+        (
+            "Three night lines would run from March, if the council votes the budget.",
+            "Drivers' unions ask for a second driver on the line to the university.",
+        ),
+    ),
+    DeskPiece(
+        "in_review",
+        "Water tariffs rise by 4% from January",
+        "economy",
+        (
+            "Households will pay four per cent more for water from the first of January.",
+            "The utility says the rise pays for repairs to the main pumping station.",
+        ),
+    ),
+    DeskPiece(
+        "changes_requested",
+        "Three schools share one headteacher",
+        "politics",
+        (
+            "Since September, one headteacher has run three primary schools in the district.",
+            "Parents say meetings are hard to arrange; the ministry promises an appointment.",
+        ),
+        note="Please add the ministry's answer and name the district.",
+    ),
+    DeskPiece(
+        "scheduled",
+        "Harvest festival returns to the river bank",
+        "economy",
+        (
+            "After two years away, the harvest festival is back on the river bank this weekend.",
+            "Stallholders from twelve villages have booked their places.",
+        ),
+    ),
+]
+# The demo piece that gets a correction waiting for review.
+CORRECTED_PIECE = "market-hall.txt"
+
 # (username, password, superuser, role group, author profile slug)
 DEMO_ACCOUNTS = [
     ("editor", "newsroom-demo", True, None, None),
@@ -165,3 +219,55 @@ def load_demo(*, now=None, with_accounts=None, log=print):
             f"Demo login ({label}): {username} / {password} at /admin/"
             + ("" if made else " (existing)")
         )
+    load_desk(now=now, log=log)
+
+
+def load_desk(*, now, log):
+    """Pieces in every state of the workflow, taken there through the workflow itself (so each
+    has its audit entries and notes), and a live piece with a correction waiting for review."""
+    from articles import revisions
+    from articles.workflow import apply_transition
+
+    User = get_user_model()
+    writer, moderator = User.objects.get(username="writer"), User.objects.get(username="moderator")
+    profile = Author.objects.filter(user=writer).first()
+    steps = {
+        "draft": [],
+        "in_review": [("submit", writer, {})],
+        "changes_requested": [("submit", writer, {}), ("request_changes", moderator, {})],
+        "scheduled": [
+            ("submit", writer, {}),
+            (
+                "schedule",
+                moderator,
+                {"at": timezone.localtime(now + timedelta(days=1)).replace(hour=7, minute=0)},
+            ),
+        ],
+    }
+    for desk in DESK_PIECES:
+        if Article.objects.filter(slug=slugify(desk.headline)).exists():
+            continue
+        article = Article.objects.create(
+            headline=desk.headline,
+            slug=slugify(desk.headline),
+            body="".join(f"<p>{paragraph}</p>" for paragraph in desk.paragraphs),
+            section=Section.objects.get(slug=desk.section),
+            status=Article.Status.DRAFT,
+            created_by=writer,
+        )
+        if profile is not None:
+            article.bylines.create(author=profile, position=0)
+        revisions.create_revision(article, by=writer)
+        for name, user, extra in steps[desk.state]:
+            note = desk.note if name == "request_changes" else ""
+            article = apply_transition(article, name, by=user, note=note, **extra)
+        log(f"  on the desk ({desk.state}): {desk.headline}")
+    corrected = Article.objects.filter(
+        slug=slugify(read_piece(DEMO_DIR / CORRECTED_PIECE).headline)
+    ).first()
+    if corrected is not None and revisions.pending_revision(corrected) is None:
+        content = revisions.content_of(corrected)
+        content["standfirst"] += " Works end in June, not in May as first announced."
+        revisions.create_revision(corrected, by=writer, content=content, pending=True)
+        apply_transition(corrected, "submit_changes", by=writer)
+        log(f"  a correction waiting for review: {corrected.headline}")

@@ -75,7 +75,7 @@ def compose(article, transition, *, by, note):
     )
     who = by.get_full_name() or by.get_username()
     lines = [
-        _("%(who)s: %(step)s") % {"who": who, "step": transition.label},
+        _("%(step)s by %(who)s") % {"who": who, "step": transition.done},
         "",
         f"“{article.headline}”",
     ]
@@ -84,7 +84,9 @@ def compose(article, transition, *, by, note):
     if note:
         lines += ["", _("Note:"), note]
     lines += ["", link]
-    subject = f"[{settings.NEWSROOM_SITE_NAME}] {transition.label}: {article.headline}"
+    # What happened ("Published: …"), not the button that did it ("Publish now: …").
+    what = _("%(what)s: %(headline)s") % {"what": transition.done, "headline": article.headline}
+    subject = f"[{settings.NEWSROOM_SITE_NAME}] {what}"
     return subject, "\n".join(lines)
 
 

@@ -62,6 +62,8 @@ class Transition:
     when: str = "none"  # "none", "now", "keep" (the original date) or "future"
     # Steps on a saved change to a live article rather than on the article's status.
     on_pending_change: bool = False
+    # What happened, as the people told of it read it ("Published", not "Publish now").
+    done: str = ""
 
     def status(self):
         return Article.Status.PUBLISHED if self.target == State.SCHEDULED else self.target
@@ -77,6 +79,7 @@ TRANSITIONS = {
             State.IN_REVIEW,
             WRITER,
             note="optional",
+            done=_("Submitted for review"),
         ),
         Transition(
             "withdraw",
@@ -84,6 +87,7 @@ TRANSITIONS = {
             frozenset({State.IN_REVIEW, State.CHANGES_REQUESTED}),
             State.DRAFT,
             WRITER,
+            done=_("Moved back to draft"),
         ),
         Transition(
             "request_changes",
@@ -92,6 +96,7 @@ TRANSITIONS = {
             State.CHANGES_REQUESTED,
             MODERATOR,
             note="required",
+            done=_("Changes requested"),
         ),
         Transition(
             "publish",
@@ -101,6 +106,7 @@ TRANSITIONS = {
             MODERATOR,
             note="optional",
             when="now",
+            done=_("Published"),
         ),
         Transition(
             "schedule",
@@ -110,6 +116,7 @@ TRANSITIONS = {
             MODERATOR,
             note="optional",
             when="future",
+            done=_("Scheduled"),
         ),
         Transition(
             "reschedule",
@@ -118,6 +125,7 @@ TRANSITIONS = {
             State.SCHEDULED,
             MODERATOR,
             when="future",
+            done=_("Rescheduled"),
         ),
         Transition(
             "unschedule",
@@ -126,6 +134,7 @@ TRANSITIONS = {
             State.DRAFT,
             MODERATOR,
             note="optional",
+            done=_("Pulled back to draft"),
         ),
         Transition(
             "unpublish",
@@ -134,6 +143,7 @@ TRANSITIONS = {
             State.UNPUBLISHED,
             MODERATOR,
             note="optional",
+            done=_("Unpublished"),
         ),
         Transition(
             "republish",
@@ -143,6 +153,7 @@ TRANSITIONS = {
             MODERATOR,
             note="optional",
             when="keep",
+            done=_("Published again"),
         ),
         Transition(
             "submit_changes",
@@ -152,6 +163,7 @@ TRANSITIONS = {
             WRITER,
             note="optional",
             on_pending_change=True,
+            done=_("Changes submitted for review"),
         ),
         Transition(
             "publish_changes",
@@ -161,6 +173,7 @@ TRANSITIONS = {
             MODERATOR,
             note="optional",
             on_pending_change=True,
+            done=_("Changes published"),
         ),
         Transition(
             "schedule_changes",
@@ -171,6 +184,7 @@ TRANSITIONS = {
             note="optional",
             when="future",
             on_pending_change=True,
+            done=_("Changes scheduled"),
         ),
     ]
 }
@@ -195,7 +209,11 @@ def applies_to(transition, article, state):
     if state not in transition.sources:
         return False
     if transition.on_pending_change:
-        return revisions.pending_revision(article) is not None
+        change = revisions.pending_revision(article)
+        if change is None:
+            return False
+        # Sent once: saving again makes a new change, which may be sent in its turn.
+        return transition.name != "submit_changes" or change.submitted_at is None
     return True
 
 
@@ -233,6 +251,11 @@ def apply_transition(
                 % {"step": transition.label, "state": State.labels[before].lower()}
             )
         if not applies_to(transition, locked, before):
+            change = revisions.pending_revision(locked)
+            if change is not None and change.submitted_at is not None:
+                raise TransitionRefused(
+                    _("These changes are already waiting for review: nobody was told again.")
+                )
             raise TransitionRefused(
                 _("“%(step)s” is not possible: no saved change is waiting.")
                 % {"step": transition.label}

@@ -73,3 +73,37 @@ def test_every_demo_page_renders(client):
     ]
     for path in paths:
         assert client.get(path).status_code == 200, path
+
+
+def test_the_demo_desk_has_a_piece_in_every_state(client, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles import revisions
+    from articles.workflow import State, state_of
+
+    settings.DEBUG = True
+    call_command("load_demo")
+    states = {state_of(article) for article in Article.objects.all()}
+    assert {State.DRAFT, State.IN_REVIEW, State.CHANGES_REQUESTED, State.SCHEDULED} <= states
+    scheduled = next(a for a in Article.objects.all() if state_of(a) == State.SCHEDULED)
+    assert scheduled.published_at - timezone.now() < timedelta(days=2)
+    sent_back = Article.objects.get(status=Article.Status.CHANGES_REQUESTED)
+    assert sent_back.notes.get().body.startswith("Please add the ministry's answer")
+    waiting = [a for a in Article.objects.published() if revisions.pending_revision(a)]
+    assert len(waiting) == 1 and revisions.pending_revision(waiting[0]).submitted_at
+    # Nothing of the desk reaches readers.
+    for article in Article.objects.exclude(pk__in=[a.pk for a in Article.objects.published()]):
+        assert client.get(article.get_absolute_url()).status_code == 404
+    # The moderator's desk home shows all of it at once.
+    client.force_login(get_user_model().objects.get(username="moderator"))
+    home = client.get("/admin/").content.decode()
+    for headline in (
+        "Water tariffs rise by 4% from January",
+        "Harvest festival returns to the river bank",
+        waiting[0].headline,
+    ):
+        assert headline in home
+    call_command("load_demo")  # and again: nothing added twice
+    assert Article.objects.filter(headline=sent_back.headline).count() == 1

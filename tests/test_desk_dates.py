@@ -172,7 +172,7 @@ def test_emails_speak_the_sites_language_not_the_deciders(desk, django_capture_o
     message = scheduled_by_a_french_moderator(desk, django_capture_on_commit_callbacks)
     assert message.to == ["writer@newsroom.test"]
     assert f"Goes live: {ENGLISH} UTC" in message.body
-    assert "moderator: Schedule" in message.body
+    assert message.body.startswith("Scheduled by moderator")
     assert OLD_STYLE not in message.body
 
 
@@ -182,4 +182,6 @@ def test_a_french_site_mails_its_dates_in_french(
     settings.LANGUAGE_CODE = "fr"
     message = scheduled_by_a_french_moderator(desk, django_capture_on_commit_callbacks)
     assert f"Mise en ligne\N{NO-BREAK SPACE}: {FRENCH} UTC" in message.body
+    assert message.body.startswith("Programmé par moderator")
+    assert message.subject == "[Newsroom] Programmé\N{NO-BREAK SPACE}: Mail story"
     assert "December" not in message.body and OLD_STYLE not in message.body

@@ -359,11 +359,32 @@ def test_opening_an_article_someone_is_editing_says_who_and_since_when(desk):
     article = draft_of(desk)
     moderator, moderator2 = login(desk["moderator"]), login(desk["moderator2"])
     moderator.get(change_url(article))
-    html = moderator2.get(change_url(article)).text
     since = timezone.localtime().strftime("%H:")
+    # Opening a piece (to read it, or to press Publish) is not editing it.
+    html = moderator2.get(change_url(article)).text
+    assert "moderator has this article open since " + since in html
+    assert "is editing this article" not in html
+    # Once their form changes (its autosave, or the page's heartbeat saying so), it is.
+    form = article_form_data(Article.objects.get(pk=article.pk), headline="Typed by the moderator")
+    autosave = reverse("admin:articles_article_autosave", args=[article.pk])
+    assert moderator.post(autosave, form).status_code == 200
+    html = moderator2.get(change_url(article)).text
     assert "moderator is editing this article since " + since in html
     with time_machine.travel(timezone.now() + timedelta(minutes=6)):
-        assert "is editing this article" not in moderator2.get(change_url(article)).text
+        html = moderator2.get(change_url(article)).text
+        assert "is editing this article" not in html and "has this article open" not in html
+        moderator.get(change_url(article))  # back after a break: only looking, again
+        assert "moderator has this article open" in moderator2.get(change_url(article)).text
+
+
+def test_the_heartbeat_says_whether_the_form_was_changed(desk):
+    article = draft_of(desk)
+    moderator, moderator2 = login(desk["moderator"]), login(desk["moderator2"])
+    presence = reverse("admin:articles_article_presence", args=[article.pk])
+    assert moderator.post(presence, {"editing": "0"}).status_code == 200
+    assert "moderator has this article open" in moderator2.get(change_url(article)).text
+    assert moderator.post(presence, {"editing": "1"}).status_code == 200
+    assert "moderator is editing this article" in moderator2.get(change_url(article)).text
 
 
 def test_a_newer_autosave_is_offered_back_and_can_be_opened(desk):

@@ -279,7 +279,9 @@ def test_pending_change_to_a_live_article_and_presence(new_page, live_server, mo
     log_in(other, live_server, colleague, change_path)
     presence = other.locator(".desk-notice-presence")
     expect(presence).to_have_count(1)
-    expect(presence).to_have_text(f"{editor.username} is editing this article since {since}.")
+    expect(presence).to_have_text(
+        f"{editor.username} has this article open since {since}, without changing it so far."
+    )
 
     # The first edits the headline and saves: a pending change, readers keep the live text.
     expect(page.locator(".desk-notice-pending")).to_have_count(0)
@@ -298,7 +300,12 @@ def test_pending_change_to_a_live_article_and_presence(new_page, live_server, mo
     # The form goes on showing the pending text; the other editor is now the one "present".
     expect(page.locator("#id_headline")).to_have_value(new_headline)
     expect(page.locator(".desk-notice-presence")).to_contain_text(
-        f"{colleague.username} is editing this article since"
+        f"{colleague.username} has this article open since"
+    )
+    # The colleague's page, reloaded, now says the editor changed it.
+    other.reload()
+    expect(other.locator(".desk-notice-presence")).to_contain_text(
+        f"{editor.username} is editing this article since"
     )
     article.refresh_from_db()
     assert article.headline == old_headline

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
+from django.contrib.messages import get_messages
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -372,6 +373,9 @@ def test_every_save_and_step_is_in_the_history_page_and_the_site_wide_log(client
     ]
     history = client.get(reverse("admin:articles_article_history", args=[article.pk])).text
     assert "Ready when you are." in history and "Submitted for review" in history
+    # States as the desk names them, not the codes they are stored as.
+    assert "Draft → In review" in history and "In review → Published" in history
+    assert "in_review" not in history
     log = reverse("admin:articles_auditentry_changelist")
     by_user = client.get(log, {"user__id__exact": people["writer"].pk}).text
     assert "Traced piece, revised" in by_user
@@ -406,3 +410,71 @@ def test_changelist_actions_apply_transitions_and_report_refusals(client, people
     assert in_review.is_published and draft.status == Article.Status.DRAFT
     assert "Publish now: 1 article." in response.text
     assert "was not possible for: Not ready" in response.text
+
+
+# The workflow as people read it: what happened, said once, in words.
+
+DONE = {
+    "submit": "Submitted for review",
+    "request_changes": "Changes requested",
+    "publish": "Published",
+    "schedule": "Scheduled",
+    "unpublish": "Unpublished",
+}
+
+
+@pytest.mark.parametrize("name,done", DONE.items())
+def test_an_email_says_what_happened_not_which_button_was_pressed(
+    client, people, name, done, settings, django_capture_on_commit_callbacks
+):
+    start = {"submit": State.DRAFT, "unpublish": State.PUBLISHED}
+    article = article_in(start.get(name, State.IN_REVIEW), people, headline="Mail story")
+    actor = people["writer"] if name == "submit" else people["moderator"]
+    client.force_login(actor)
+    with django_capture_on_commit_callbacks(execute=True):
+        take(client, article, name)
+    assert mail.outbox
+    for message in mail.outbox:
+        assert message.subject == f"[{settings.NEWSROOM_SITE_NAME}] {done}: Mail story"
+        assert message.body.startswith(f"{done} by {actor.username}")
+
+
+def live_piece_with_a_change(people):
+    from articles import revisions
+
+    live = article_in(State.PUBLISHED, people, headline="Live piece")
+    content = revisions.content_of(live)
+    content["headline"] = "Live piece, corrected"
+    revisions.create_revision(live, by=people["writer"], content=content, pending=True)
+    return live
+
+
+def test_a_change_to_a_live_piece_sent_for_review_says_so_and_is_sent_once(
+    client, people, django_capture_on_commit_callbacks
+):
+    live = live_piece_with_a_change(people)
+    client.force_login(people["writer"])
+    change_form = reverse("admin:articles_article_change", args=[live.pk])
+    assert "Published; changes not yet submitted" in client.get(change_form).text
+    with django_capture_on_commit_callbacks(execute=True):
+        response = take(client, live, "submit_changes")
+    told = [str(message) for message in get_messages(response.wsgi_request)]
+    assert told == [
+        "“Live piece”: Changes submitted for review. Now: Published; changes waiting for review."
+    ]
+    page = client.get(change_form).text
+    assert "Published; changes waiting for review" in page
+    assert 'value="submit_changes"' not in page  # nothing left to send
+    sent, entries = len(mail.outbox), live.audit_entries.count()
+    assert sent == 2  # both moderators
+    # The same button pressed again, from a page opened before: refused, nobody mailed again.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = take(client, live, "submit_changes")
+    told = [str(message) for message in get_messages(again.wsgi_request)]
+    assert told == ["These changes are already waiting for review: nobody was told again."]
+    assert len(mail.outbox) == sent and live.audit_entries.count() == entries
+    # A moderator reads the same, and publishing the change leaves a plain "Published".
+    client.force_login(people["moderator"])
+    assert "Published; changes waiting for review" in client.get(change_form).text
+    take(client, live, "publish_changes")
+    assert "Published; changes" not in client.get(change_form).text

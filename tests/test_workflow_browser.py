@@ -230,19 +230,19 @@ def test_submit_request_changes_revise_schedule_and_go_live(
     # 6. The emails: moderators heard of both submissions, the writer of both decisions.
     site = settings.NEWSROOM_SITE_NAME
     sent = [(message.to, message.subject) for message in mail.outbox]
-    submitted = f"[{site}] Submit for review: {HEADLINE}"
+    submitted = f"[{site}] Submitted for review: {HEADLINE}"
     assert sorted(sent) == sorted(
         [
             *[([m.email], submitted) for m in moderators for _ in range(2)],
-            ([writer.email], f"[{site}] Request changes: {HEADLINE}"),
-            ([writer.email], f"[{site}] Schedule: {HEADLINE}"),
+            ([writer.email], f"[{site}] Changes requested: {HEADLINE}"),
+            ([writer.email], f"[{site}] Scheduled: {HEADLINE}"),
         ]
     ), sent
     by_subject = {
         message.subject: message for message in mail.outbox if message.to == [writer.email]
     }
-    assert NOTE in by_subject[f"[{site}] Request changes: {HEADLINE}"].body
-    assert "Goes live:" in by_subject[f"[{site}] Schedule: {HEADLINE}"].body
-    assert change_path in by_subject[f"[{site}] Schedule: {HEADLINE}"].body
+    assert NOTE in by_subject[f"[{site}] Changes requested: {HEADLINE}"].body
+    assert "Goes live:" in by_subject[f"[{site}] Scheduled: {HEADLINE}"].body
+    assert change_path in by_subject[f"[{site}] Scheduled: {HEADLINE}"].body
 
     assert dialogs == [], f"Unexpected unsaved-changes prompts: {dialogs}"

@@ -310,6 +310,8 @@ class ArticleAdmin(RevisionAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+        else:
+            self.mark_present(request, obj, editing=True)
         # Readers keep the live version: a change to it waits as a pending revision.
         form.saves_pending = change and Article.objects.published().filter(pk=obj.pk).exists()
         if form.saves_pending:
@@ -395,19 +397,24 @@ class ArticleAdmin(RevisionAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
 
     # What the list and the form show.
 
-    @admin.display(description=_("status"), ordering="status")
-    def status_badge(self, article):
+    @staticmethod
+    def badge(article, text):
         return format_html(
             '<span class="desk-badge" style="background:{}">{}</span>',
             STATUS_COLOURS.get(state_of(article), "#444"),
-            describe_state(article),
+            text,
         )
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, article):
+        # Without a live piece's pending change: that would cost a query per row.
+        return self.badge(article, describe_state(article, with_change=False))
 
     @admin.display(description=_("state"))
     def state(self, article):
         if article.pk is None:
             return _("Draft (new)")
-        return self.status_badge(article)
+        return self.badge(article, describe_state(article))
 
     @admin.display(description=_("byline"))
     def byline(self, article):

@@ -97,28 +97,34 @@ class RevisionAdminMixin:
             context["autosave_offer"] = revisions.autosave_to_offer(article, user=request.user)
         context["opened_revision"] = opened
         window = timezone.now() - timedelta(minutes=settings.NEWSROOM_EDIT_LOCK_MINUTES)
-        context["editing_now"] = list(
-            EditingPresence.objects.filter(article=article, seen_at__gte=window)
+        context["editing_now"] = [
+            {"presence": presence, "editing": presence.is_editing(window)}
+            for presence in EditingPresence.objects.filter(article=article, seen_at__gte=window)
             .exclude(user=request.user)
             .select_related("user")
             .order_by("started_at")
-        )
+        ]
         context["may_read_revisions"] = may_read_revisions(request.user, article)
         context["autosave_interval_ms"] = settings.NEWSROOM_AUTOSAVE_SECONDS * 1000
         return context
 
-    def mark_present(self, request, article):
+    def mark_present(self, request, article, *, editing=False):
         now = timezone.now()
         window = now - timedelta(minutes=settings.NEWSROOM_EDIT_LOCK_MINUTES)
+        edited_at = now if editing else None
         presence, created = EditingPresence.objects.get_or_create(
-            article=article, user=request.user, defaults={"started_at": now, "seen_at": now}
+            article=article,
+            user=request.user,
+            defaults={"started_at": now, "seen_at": now, "edited_at": edited_at},
         )
         if not created:
-            # Back after a break: a new editing session starts now.
+            # Back after a break: a new session starts now.
             if presence.seen_at < window:
                 presence.started_at = now
+                presence.edited_at = None
             presence.seen_at = now
-            presence.save(update_fields=["started_at", "seen_at"])
+            presence.edited_at = edited_at or presence.edited_at
+            presence.save(update_fields=["started_at", "seen_at", "edited_at"])
 
     # The pages.
 
@@ -220,6 +226,7 @@ class RevisionAdminMixin:
             data=request.POST,
             continuing=int(continuing) if continuing.isdigit() else None,
         )
+        self.mark_present(request, article, editing=True)
         return JsonResponse({"revision": saved.pk, "saved_at": saved.created_at.isoformat()})
 
     def presence_view(self, request, object_id):
@@ -230,5 +237,6 @@ class RevisionAdminMixin:
             raise Http404
         if not self.has_change_permission(request, article):
             raise PermissionDenied
-        self.mark_present(request, article)
+        # The page says whether its form was changed since it was opened.
+        self.mark_present(request, article, editing=request.POST.get("editing") == "1")
         return JsonResponse({"ok": True})

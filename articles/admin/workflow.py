@@ -42,12 +42,36 @@ def parse_local_datetime(value):
     return timezone.make_aware(naive)
 
 
-def describe_state(article):
+def local_datetime(value):
+    return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+
+
+def describe_state(article, *, with_change=True):
+    """The state as the desk reads it, with (`with_change`) a live piece's saved change that
+    readers do not see yet."""
     state = state_of(article)
     if state == State.SCHEDULED:
-        when = date_format(timezone.localtime(article.published_at), "SHORT_DATETIME_FORMAT")
-        return _("Scheduled for %(when)s") % {"when": when}
-    return State.labels[state]
+        return _("Scheduled for %(when)s") % {"when": local_datetime(article.published_at)}
+    with_change = with_change and state == State.PUBLISHED
+    change = revisions.pending_revision(article) if with_change else None
+    if change is None:
+        return State.labels[state]
+    if change.scheduled_for:
+        return _("Published; changes scheduled for %(when)s") % {
+            "when": local_datetime(change.scheduled_for)
+        }
+    if change.submitted_at:
+        return _("Published; changes waiting for review")
+    return _("Published; changes not yet submitted")
+
+
+def describe_move(entry):
+    """An audit entry's states as labels: "In review → Published"."""
+    labels = State.labels
+    after = labels.get(entry.to_state, entry.to_state)
+    if entry.from_state == entry.to_state:
+        return after
+    return f"{labels.get(entry.from_state, entry.from_state)} → {after}"
 
 
 class WorkflowAdminMixin:
@@ -127,8 +151,12 @@ class WorkflowAdminMixin:
             article.refresh_from_db()
             messages.success(
                 request,
-                _("“%(headline)s”: %(state)s.")
-                % {"headline": article.headline, "state": describe_state(article)},
+                _("“%(headline)s”: %(done)s. Now: %(state)s.")
+                % {
+                    "headline": article.headline,
+                    "done": transition.done,
+                    "state": describe_state(article),
+                },
             )
         return self._back(request, article)
 
@@ -228,7 +256,10 @@ class WorkflowAdminMixin:
         article = self.get_object(request, unquote(object_id))
         entries = []
         if article is not None and self.has_view_permission(request, article):
-            entries = article.audit_entries.select_related("user")
+            entries = [
+                {"entry": entry, "move": describe_move(entry)}
+                for entry in article.audit_entries.select_related("user")
+            ]
         return super().history_view(
             request, object_id, {"audit_entries": entries, **(extra_context or {})}
         )
@@ -267,12 +298,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("from → to"))
     def transition(self, entry):
-        if entry.from_state == entry.to_state:
-            return State.labels.get(entry.to_state, entry.to_state)
-        labels = State.labels
-        before = labels.get(entry.from_state, entry.from_state)
-        after = labels.get(entry.to_state, entry.to_state)
-        return f"{before} → {after}"
+        return describe_move(entry)
 
     @admin.display(description=_("note"))
     def short_note(self, entry):

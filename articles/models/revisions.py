@@ -101,12 +101,16 @@ class Correction(models.Model):
 
 
 class EditingPresence(models.Model):
-    """Who has an article open for editing, so a colleague is warned before they collide."""
+    """Who has an article open, and who is changing it, so a colleague is warned before they
+    collide."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     started_at = models.DateTimeField()
     seen_at = models.DateTimeField()
+    # When they last changed something in the form: opening a piece to press Publish is not
+    # editing it.
+    edited_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["article", "user"], name="presence_unique")]
@@ -114,3 +118,6 @@ class EditingPresence(models.Model):
 
     def __str__(self):
         return f"{self.user} on article {self.article_id}"
+
+    def is_editing(self, since):
+        return self.edited_at is not None and self.edited_at >= since

@@ -108,7 +108,9 @@
         let saving = false;
         // The autosave this page keeps updating; another tab or session gets its own.
         let autosaveRevision = '';
-        const markChanged = () => { changedSinceAutosave = true; };
+        // Colleagues are told someone is editing only once this form was changed.
+        let changedSinceOpened = false;
+        const markChanged = () => { changedSinceAutosave = true; changedSinceOpened = true; };
         form.addEventListener('input', markChanged);
         form.addEventListener('change', markChanged);
         form.addEventListener('submit', () => { changedSinceAutosave = false; });
@@ -143,8 +145,11 @@
         }
 
         function heartbeat() {
+            const data = new FormData();
+            data.set('editing', changedSinceOpened ? '1' : '0');
             fetch(notices.dataset.presenceUrl, {
                 method: 'POST',
+                body: data,
                 headers: {'X-CSRFToken': csrfToken(form)},
                 credentials: 'same-origin',
             }).catch(() => {});
