@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.text import slugify
 
 from articles.importing import import_piece, read_piece
@@ -137,6 +138,13 @@ DESK_PIECES = [
         note="Please add the ministry's answer and name the district.",
     ),
     DeskPiece(
+        "planned",
+        "Flood defences: a year after the river burst its banks",
+        "security",
+        (),
+        note="What was promised after the floods, and what has been built.",
+    ),
+    DeskPiece(
         "scheduled",
         "Harvest festival returns to the river bank",
         "economy",
@@ -226,6 +234,7 @@ def load_desk(*, now, log):
     """Pieces in every state of the workflow, taken there through the workflow itself (so each
     has its audit entries and notes), and a live piece with a correction waiting for review."""
     from articles import revisions
+    from articles.assignments import record_assignment
     from articles.workflow import apply_transition
 
     User = get_user_model()
@@ -233,6 +242,7 @@ def load_desk(*, now, log):
     profile = Author.objects.filter(user=writer).first()
     steps = {
         "draft": [],
+        "planned": [],
         "in_review": [("submit", writer, {})],
         "changes_requested": [("submit", writer, {}), ("request_changes", moderator, {})],
         "scheduled": [
@@ -247,15 +257,28 @@ def load_desk(*, now, log):
     for desk in DESK_PIECES:
         if Article.objects.filter(slug=slugify(desk.headline)).exists():
             continue
+        planning = {}
+        if desk.state == "planned":
+            # Assigned by the desk before a word is written: due tomorrow evening.
+            due = timezone.localtime(now + timedelta(days=1)).replace(hour=17, minute=0)
+            planning = {
+                "assignee": profile,
+                "due_at": due,
+                "priority": Article.Priority.HIGH,
+                "budget_line": desk.note,
+            }
         article = Article.objects.create(
             headline=desk.headline,
             slug=slugify(desk.headline),
-            body="".join(f"<p>{paragraph}</p>" for paragraph in desk.paragraphs),
+            body=format_html_join("", "<p>{}</p>", ((p,) for p in desk.paragraphs)),
             section=Section.objects.get(slug=desk.section),
             status=Article.Status.DRAFT,
-            created_by=writer,
+            created_by=moderator if planning else writer,
+            **planning,
         )
-        if profile is not None:
+        if planning and profile is not None:
+            record_assignment(article, by=moderator)
+        if profile is not None and not planning:
             article.bylines.create(author=profile, position=0)
         revisions.create_revision(article, by=writer)
         for name, user, extra in steps[desk.state]:

@@ -8,7 +8,7 @@ first entries and an exact count, two queries whatever the archive's size.
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -21,6 +21,12 @@ SHOWN = 8
 RECENT_DAYS = 7
 UPCOMING_HOURS = 48
 ACTIVITY = 12
+# Not yet published: what a due date still waits for.
+UNFINISHED = [
+    Article.Status.DRAFT,
+    Article.Status.IN_REVIEW,
+    Article.Status.CHANGES_REQUESTED,
+]
 
 
 @dataclass
@@ -42,7 +48,7 @@ def changelist(**filters):
 
 
 def live_articles():
-    return Article.objects.filter(deleted_at__isnull=True).select_related("section")
+    return Article.objects.filter(deleted_at__isnull=True).select_related("section", "assignee")
 
 
 def writer_lists(user, now):
@@ -55,6 +61,17 @@ def writer_lists(user, now):
         to_attr="change_requests",
     )
     lists = [
+        (
+            DeskList(
+                "assigned",
+                _("Assigned to you, by due date"),
+                _("Nothing is assigned to you."),
+            ),
+            live_articles()
+            .filter(assignee__user=user)
+            .exclude(status=Article.Status.PUBLISHED)
+            .order_by(F("due_at").asc(nulls_last=True), "priority"),
+        ),
         (
             DeskList(
                 "changes_requested",
@@ -124,6 +141,18 @@ def waiting_changes():
 def moderator_lists(now):
     soon = now + timedelta(hours=UPCOMING_HOURS)
     lists = [
+        (
+            DeskList(
+                "late",
+                _("Past their due date"),
+                _("Nothing is late."),
+                more_url=reverse("admin:articles_article_budget"),
+            ),
+            live_articles()
+            .filter(due_at__lt=now, status__in=UNFINISHED)
+            .select_related("assignee")
+            .order_by("due_at"),
+        ),
         (
             DeskList(
                 "queue",

@@ -130,12 +130,17 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["slug"].help_text = _("Filled from the headline when left empty.")
         if "language" in self.fields:
             self.fields["language"].required = False
+        if "priority" in self.fields:
+            self.fields["priority"].required = False
         working_tags = getattr(self.instance, "_working_tags", None)
         if working_tags is not None:
             self.initial["tags"] = working_tags
         if self.instance.pk:
             latest = revisions.working_revision(self.instance)
             self.initial["base_revision"] = latest.pk if latest else 0
+
+    def clean_priority(self):
+        return self.cleaned_data.get("priority") or Article.Priority.NORMAL
 
     def clean(self):
         cleaned = super().clean()

@@ -95,3 +95,31 @@ def local_moment(value):
     be elsewhere."""
     local = timezone.localtime(value)
     return f"{date_format(local, 'SHORT_DATETIME_FORMAT')} {local.tzname()}"
+
+
+def assigned(article, *, by):
+    """Tell the assignee (their desk account, when their author profile has one) of the piece."""
+    account = article.assignee.user if article.assignee_id else None
+    if account is None or not account.email or not account.is_active or account.pk == by.pk:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        link = settings.NEWSROOM_BASE_URL.rstrip("/") + reverse(
+            "admin:articles_article_change", args=[article.pk]
+        )
+        who = by.get_full_name() or by.get_username()
+        lines = [_("%(who)s assigned you a piece.") % {"who": who}, "", f"“{article.headline}”"]
+        if article.budget_line:
+            lines.append(article.budget_line)
+        if article.due_at:
+            lines.append(_("Due: %(when)s") % {"when": local_moment(article.due_at)})
+        lines += ["", link]
+        what = _("%(what)s: %(headline)s") % {
+            "what": _("Assigned to you"),
+            "headline": article.headline,
+        }
+    message = EmailMessage(
+        subject=f"[{settings.NEWSROOM_SITE_NAME}] {what}"[:200],
+        body="\n".join(lines),
+        to=[account.email],
+    )
+    return get_connection().send_messages([message])

@@ -89,6 +89,9 @@ def test_the_demo_desk_has_a_piece_in_every_state(client, settings):
     assert {State.DRAFT, State.IN_REVIEW, State.CHANGES_REQUESTED, State.SCHEDULED} <= states
     scheduled = next(a for a in Article.objects.all() if state_of(a) == State.SCHEDULED)
     assert scheduled.published_at - timezone.now() < timedelta(days=2)
+    planned = Article.objects.get(due_at__isnull=False)
+    assert planned.status == Article.Status.DRAFT and planned.assignee.name == "Mariam COULIBALY"
+    assert planned.budget_line and planned.due_at > timezone.now()
     sent_back = Article.objects.get(status=Article.Status.CHANGES_REQUESTED)
     assert sent_back.notes.get().body.startswith("Please add the ministry's answer")
     waiting = [a for a in Article.objects.published() if revisions.pending_revision(a)]
@@ -105,5 +108,7 @@ def test_the_demo_desk_has_a_piece_in_every_state(client, settings):
         waiting[0].headline,
     ):
         assert headline in home
+    client.force_login(get_user_model().objects.get(username="writer"))
+    assert planned.headline in client.get("/admin/").content.decode()
     call_command("load_demo")  # and again: nothing added twice
     assert Article.objects.filter(headline=sent_back.headline).count() == 1

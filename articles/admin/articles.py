@@ -18,8 +18,10 @@ from js_asset import Media
 from taggit.models import Tag
 
 from articles import permissions, revisions
+from articles.admin.planning import PlanningAdminMixin
 from articles.admin.revisions import RevisionAdminMixin
 from articles.admin.workflow import WorkflowAdminMixin, describe_state
+from articles.assignments import PLANNING_FIELDS, record_assignment
 from articles.diffs import compare
 from articles.forms import ArticleAdminForm
 from articles.models import Article, AuditEntry, Byline
@@ -195,7 +197,7 @@ STATUS_COLOURS = {
 
 
 @admin.register(Article)
-class ArticleAdmin(RevisionAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(RevisionAdminMixin, WorkflowAdminMixin, PlanningAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ["headline", "status_badge", "section", "genre", "byline", "published_at"]
@@ -219,6 +221,7 @@ class ArticleAdmin(RevisionAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     # At 100,000 articles a second, unfiltered COUNT on every page view is wasted work.
     show_full_result_count = False
     inlines = [BylineInline]
+    autocomplete_fields = ["assignee"]
     readonly_fields = ["length", "state", "created_at", "updated_at", "created_by"]
     fieldsets = [
         (
@@ -234,6 +237,7 @@ class ArticleAdmin(RevisionAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
             {"fields": ["hero_image", "hero_image_alt", "hero_image_caption", "hero_image_credit"]},
         ),
         (_("Publication"), {"fields": ["state", "slug"]}),
+        (_("Planning"), {"fields": PLANNING_FIELDS}),
         (
             _("Search engines"),
             {"classes": ["collapse"], "fields": ["seo_title", "meta_description"]},
@@ -282,6 +286,13 @@ class ArticleAdmin(RevisionAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and permissions.can_publish(request.user)
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not permissions.can_publish(request.user):
+            # Assigning, due dates and priorities are the desk's: a writer sees them only.
+            readonly += PLANNING_FIELDS
+        return readonly
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         return type(form.__name__, (form,), {"current_user": request.user})
@@ -312,13 +323,22 @@ class ArticleAdmin(RevisionAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
             obj.created_by = request.user
         else:
             self.mark_present(request, obj, editing=True)
+        planned = [name for name in PLANNING_FIELDS if name in form.changed_data]
+        assigned = "assignee" in planned and obj.assignee is not None
         # Readers keep the live version: a change to it waits as a pending revision.
         form.saves_pending = change and Article.objects.published().filter(pk=obj.pk).exists()
         if form.saves_pending:
+            if planned:
+                # Planning is not content: it changes now, the text waits for review.
+                obj.save(update_fields=planned)
+            if assigned:
+                record_assignment(obj, by=request.user)
             return
         old_slug = Article.objects.filter(pk=obj.pk).values_list("slug", flat=True).first()
         super().save_model(request, obj, form, change)
         record_save(obj, by=request.user, created=not change)
+        if assigned:
+            record_assignment(obj, by=request.user)
         if change and obj.published_at and old_slug and old_slug != obj.slug:
             record_slug_change(obj, old_slug=old_slug)
 
@@ -479,7 +499,13 @@ class ArticleAdmin(RevisionAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
                 name="articles_article_preview_new",
             ),
         ]
-        return own + self.workflow_urls() + self.revision_urls() + super().get_urls()
+        return (
+            own
+            + self.workflow_urls()
+            + self.planning_urls()
+            + self.revision_urls()
+            + super().get_urls()
+        )
 
     def tag_suggestions(self, request):
         if not self.has_view_permission(request):

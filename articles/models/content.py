@@ -221,6 +221,11 @@ class Article(models.Model):
         OPINION = "opinion", _("Opinion")
         ANALYSIS = "analysis", _("Analysis")
 
+    class Priority(models.IntegerChoices):
+        HIGH = 1, _("High")
+        NORMAL = 2, _("Normal")
+        LOW = 3, _("Low")
+
     headline = models.CharField(_("headline"), max_length=250)
     slug = models.SlugField(
         _("slug"), max_length=255, unique=True, validators=[validate_article_slug]
@@ -275,6 +280,27 @@ class Article(models.Model):
         help_text=_("Shown under the title in search results; the standfirst when empty."),
     )
 
+    # Planning: a piece can be assigned and budgeted before a word of it is written. Only
+    # moderators set these (ArticleAdmin.get_readonly_fields).
+    assignee = models.ForeignKey(
+        Author,
+        verbose_name=_("assigned to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assignments",
+    )
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority, default=Priority.NORMAL
+    )
+    budget_line = models.CharField(
+        _("budget line"),
+        max_length=300,
+        blank=True,
+        help_text=_("The one-line pitch on the day's story budget."),
+    )
+
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted for review at"), null=True, blank=True)
@@ -308,6 +334,10 @@ class Article(models.Model):
                 fields=["section", "status", "-published_at"], name="article_section_pub_idx"
             ),
             models.Index(fields=["status", "submitted_at"], name="article_queue_idx"),
+            # The story budget of a day, late pieces (articles.desk, articles.admin.planning).
+            models.Index(
+                fields=["due_at"], name="article_due_idx", condition=models.Q(due_at__isnull=False)
+            ),
             # Search walks each language's public articles newest first (search.queries).
             models.Index(
                 "language",

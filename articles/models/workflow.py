@@ -47,6 +47,7 @@ class AuditEntry(models.Model):
         UNPUBLISHED = "unpublish", _("Unpublished")
         REPUBLISHED = "republish", _("Published again")
         NOTE = "note", _("Note added")
+        ASSIGNED = "assign", _("Assigned")
         SUBMITTED_CHANGES = "submit_changes", _("Changes submitted for review")
         PUBLISHED_CHANGES = "publish_changes", _("Changes published")
         SCHEDULED_CHANGES = "schedule_changes", _("Changes scheduled")
