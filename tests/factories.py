@@ -83,3 +83,12 @@ HIDDEN_STATES = [
         id="future-dated",
     ),
 ]
+
+
+def make_staff(username, role):
+    """A desk account in one of the roles' groups (articles.roles), with an email address."""
+    from django.contrib.auth.models import Group
+
+    user = make_user(username, is_staff=True, email=f"{username}@newsroom.test")
+    user.groups.add(Group.objects.get(name=role))
+    return user

@@ -4,7 +4,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -14,26 +13,20 @@ from articles import revisions
 from articles.models import Article, EditorialNote
 from articles.workflow import apply_transition
 
-from .factories import make_article, make_author, make_section, make_user
+from .factories import make_article, make_author, make_section, make_staff, make_user
 
 pytestmark = pytest.mark.django_db
 
 HOME = "/admin/"
 
 
-def staff(name, role):
-    user = make_user(name, is_staff=True, email=f"{name}@newsroom.test")
-    user.groups.add(Group.objects.get(name=role))
-    return user
-
-
 @pytest.fixture
 def desk():
-    writer = staff("writer", "Writer")
+    writer = make_staff("writer", "Writer")
     return {
         "writer": writer,
-        "other_writer": staff("other", "Writer"),
-        "moderator": staff("moderator", "Moderator"),
+        "other_writer": make_staff("other", "Writer"),
+        "moderator": make_staff("moderator", "Moderator"),
         "profile": make_author(name="Titi KEITA", user=writer),
         "section": make_section(name="Opinion", slug="opinion"),
     }

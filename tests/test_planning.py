@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.core import mail
 from django.urls import reverse
@@ -12,25 +11,19 @@ from django.utils import timezone
 from articles import revisions
 from articles.models import Article, AuditEntry
 
-from .factories import make_article, make_author, make_section, make_user
+from .factories import make_article, make_author, make_section, make_staff
 from .test_permissions import article_form_data
 
 pytestmark = pytest.mark.django_db
 
 
-def staff(name, role):
-    user = make_user(name, is_staff=True, email=f"{name}@newsroom.test")
-    user.groups.add(Group.objects.get(name=role))
-    return user
-
-
 @pytest.fixture
 def desk():
-    writer = staff("writer", "Writer")
+    writer = make_staff("writer", "Writer")
     return {
         "writer": writer,
         "profile": make_author(name="Titi KEITA", user=writer),
-        "moderator": staff("moderator", "Moderator"),
+        "moderator": make_staff("moderator", "Moderator"),
         "section": make_section(name="Economy", slug="economy"),
     }
 
@@ -85,7 +78,7 @@ def test_a_moderator_assigns_a_piece_and_the_assignee_is_mailed(
 
 
 def test_reassigning_tells_the_new_assignee(client, desk, django_capture_on_commit_callbacks):
-    other = staff("other", "Writer")
+    other = make_staff("other", "Writer")
     second = make_author(name="Awa DIALLO", user=other)
     article = planned(desk, assignee=desk["profile"])
     client.force_login(desk["moderator"])
