@@ -2,22 +2,23 @@
 time zone.
 
 A month or a week is read in two queries (pieces going live in it, pieces due in it), each
-capped, whatever the archive holds; the admin view (articles.admin.planning) draws it.
+showing at most PER_DAY_SHOWN pieces a day and counting the rest, whatever the archive holds;
+the admin view (articles.admin.planning) draws it.
 """
 
 import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
+from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
 from articles import permissions
 from articles.models import Article, Byline
 
-# A newsroom publishing fifty pieces a day fills a month with 1,500: enough for any view, and a
-# view holding more says so rather than reading the archive.
-ITEMS_LIMIT = 2000
+# A newsroom publishing fifty pieces a day would fill a month with 1,500 links: each day shows
+# its first ones and says how many more it holds.
 PER_DAY_SHOWN = 12
 WEEK = "week"
 MONTH = "month"
@@ -30,6 +31,10 @@ class Day:
     published: list = field(default_factory=list)
     scheduled: list = field(default_factory=list)
     planned: list = field(default_factory=list)
+
+    # Pieces of the day beyond those shown, and where the admin lists them all.
+    more: int = 0
+    more_url: str = ""
 
     @property
     def count(self):
@@ -64,8 +69,17 @@ def filtered(queryset, *, section=None, author=None):
     return queryset
 
 
+def first_of_each_day(queryset, moment):
+    """The first PER_DAY_SHOWN rows of each local day of `moment`, each with its day's total."""
+    day = TruncDate(moment, tzinfo=timezone.get_current_timezone())
+    return queryset.annotate(
+        place=Window(RowNumber(), partition_by=day, order_by=[F(moment).asc(), F("pk").asc()]),
+        day_total=Window(Count("pk"), partition_by=day),
+    ).filter(place__lte=PER_DAY_SHOWN)
+
+
 def calendar_days(user, *, view, around, section=None, author=None, now=None):
-    """(weeks: lists of 7 Days, cut: whether a cap was reached) for the period around `around`."""
+    """Weeks (lists of 7 Days) of the period around `around`."""
     now = now or timezone.now()
     first, last, (own_first, own_last) = period(view, around)
     start, end = local_bounds(first, last)
@@ -86,27 +100,34 @@ def calendar_days(user, *, view, around, section=None, author=None, now=None):
         )
     )
     visible = filtered(visible, section=section, author=author)
-    going_live = list(
+    going_live = first_of_each_day(
         visible.filter(
             status=Article.Status.PUBLISHED, published_at__gte=start, published_at__lt=end
-        ).order_by("published_at", "pk")[: ITEMS_LIMIT + 1]
-    )
-    planned = list(
-        visible.filter(due_at__gte=start, due_at__lt=end)
-        .exclude(status=Article.Status.PUBLISHED)
-        .order_by("due_at", "pk")[: ITEMS_LIMIT + 1]
-    )
-    cut = len(going_live) > ITEMS_LIMIT or len(planned) > ITEMS_LIMIT
+        ),
+        "published_at",
+    ).order_by("published_at", "pk")
+    planned = first_of_each_day(
+        visible.filter(due_at__gte=start, due_at__lt=end).exclude(status=Article.Status.PUBLISHED),
+        "due_at",
+    ).order_by("due_at", "pk")
     days = {
         first + timedelta(days=n): Day(first + timedelta(days=n))
         for n in range((last - first).days + 1)
     }
     for day in days.values():
         day.in_range = own_first <= day.day <= own_last
-    for article in going_live[:ITEMS_LIMIT]:
-        day = days[timezone.localtime(article.published_at).date()]
-        (day.scheduled if article.published_at > now else day.published).append(article)
-    for article in planned[:ITEMS_LIMIT]:
-        days[timezone.localtime(article.due_at).date()].planned.append(article)
+    for queryset, moment in ((going_live, "published_at"), (planned, "due_at")):
+        totals = {}
+        for article in queryset:
+            day = days[timezone.localtime(getattr(article, moment)).date()]
+            if moment == "due_at":
+                day.planned.append(article)
+            elif article.published_at > now:
+                day.scheduled.append(article)
+            else:
+                day.published.append(article)
+            totals[day.day] = (article.day_total, article.place)
+        for day_date, (total, shown) in totals.items():
+            days[day_date].more += total - shown
     ordered = list(days.values())
-    return [ordered[n : n + 7] for n in range(0, len(ordered), 7)], cut
+    return [ordered[n : n + 7] for n in range(0, len(ordered), 7)]

@@ -99,6 +99,10 @@ def test_bench_smoke_serves_every_page_under_load(tmp_path, engine):
     assert not re.search(r"req/s = [\d.]+× the peer", text)
     # Query counts compared between a small archive and the full one.
     assert re.search(r"the same count per page at 50 and 200 articles", text)
+    # The desk's pages are measured beside the changelist (issue 18's targets).
+    assert "## The desk's pages" in text
+    assert re.search(r"- desk home: `GET /admin/`.*queries", text)
+    assert re.search(r"- editorial calendar: `GET /admin/articles/article/calendar/`", text)
     # The JSON beside the report is what a later run's --before reads.
     before = previous.load(output.with_suffix(".json"))
     assert set(before["load"]) == set(MODES)

@@ -167,3 +167,20 @@ def test_the_calendar_reads_in_french(client, desk):
     client.force_login(desk["moderator"])
     html = client.get(URL, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Calendrier éditorial" in html and "lundi" in html and "Mois précédent" in html
+
+
+def test_a_busy_day_shows_its_first_pieces_and_counts_the_rest(client, desk):
+    from articles.editorial_calendar import PER_DAY_SHOWN
+
+    today = timezone.localdate()
+    for n in range(PER_DAY_SHOWN + 3):
+        piece = make_article(headline=f"Busy piece {n:02d}", section=desk["economy"])
+        Article.objects.filter(pk=piece.pk).update(published_at=local(today, 0, n))
+    client.force_login(desk["moderator"])
+    day = cell(client.get(URL).content.decode(), today)
+    assert day.count('class="desk-calendar-item desk-calendar-published') == PER_DAY_SHOWN
+    assert "Busy piece 00" in day and f"Busy piece {PER_DAY_SHOWN + 2:02d}" not in day
+    assert "and 3 more" in day
+    more = re.search(r'<a href="([^"]+)">all of the day', day).group(1).replace("&amp;", "&")
+    listing = client.get(more).content.decode()
+    assert len(set(re.findall(r"Busy piece \d\d", listing))) == PER_DAY_SHOWN + 3

@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from articles import permissions
-from articles.editorial_calendar import MONTH, WEEK, calendar_days
+from articles.editorial_calendar import MONTH, WEEK, calendar_days, local_bounds
 from articles.models import Article, Author, Section
 
 # A day's budget is a newsroom's, not an archive's: a day holding more is cut here, and said so.
@@ -75,9 +75,20 @@ class PlanningAdminMixin:
         around = requested_day(request, "date")
         section = requested_choice(request, "section", Section.objects.all())
         author = requested_choice(request, "author", Author.objects.all())
-        weeks, cut = calendar_days(
+        weeks = calendar_days(
             request.user, view=view, around=around, section=section, author=author
         )
+        changelist = reverse("admin:articles_article_changelist")
+        for week in weeks:
+            for day in week:
+                if day.more:
+                    # As DateFieldListFilter's own links: aware moments, in the site's zone.
+                    start, end = local_bounds(day.day, day.day)
+                    day.more_url = (
+                        changelist
+                        + "?"
+                        + urlencode({"published_at__gte": str(start), "published_at__lt": str(end)})
+                    )
         step = timedelta(days=7) if view == WEEK else None
         if step is None:
             earlier = (around.replace(day=1) - timedelta(days=1)).replace(day=1)
@@ -108,7 +119,6 @@ class PlanningAdminMixin:
             "view": view,
             "weeks": weeks,
             "weekdays": [day.day for day in weeks[0]],
-            "cut": cut,
             "today": timezone.localdate(),
             "section": section,
             "author": author,

@@ -269,6 +269,18 @@ def render(results, checks, before=None):
             "",
         ]
 
+    desk = inprocess.get("desk")
+    if desk:
+        out += ["## The desk's pages", ""]
+        for name, page in desk.items():
+            out.append(
+                f"- {name}: `GET {page['path']}` as a logged-in superuser at {articles:,} "
+                f"articles: median {number(page['median_ms'])} ms of {page['n']}, "
+                f"max {number(page['max_ms'])} ms, {page['queries']['count']} queries "
+                f"({number(page['queries']['total_ms'])} ms in SQL)."
+            )
+        out.append("")
+
     memory = results.get("memory")
     if memory:
         out += ["## Worker memory", "", memory_text(memory), ""]

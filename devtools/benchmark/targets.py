@@ -20,6 +20,7 @@ WARM_CEILING_FRACTION = 0.8
 CONSTANT_QUERY_MODES = ("cold", "fragments")
 SEARCH_P95_TARGET_MS = 50
 CHANGELIST_TARGET_MS = 500
+DESK_TARGET_MS = 300
 TARGET_SCALE = 100_000
 MEMORY_GROWTH_LIMIT = 0.10
 
@@ -39,6 +40,16 @@ def check(results):
                 CHANGELIST_TARGET_MS,
                 results["articles"],
                 f"median of {changelist['n']}, {changelist['queries']['count']} queries",
+            )
+        )
+    for name, page in (inprocess.get("desk") or {}).items():
+        checks.append(
+            at_scale(
+                f"Admin {name}",
+                page["median_ms"],
+                DESK_TARGET_MS,
+                results["articles"],
+                f"median of {page['n']}, {page['queries']['count']} queries",
             )
         )
     memory = results.get("memory")
