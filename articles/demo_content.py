@@ -138,6 +138,13 @@ DESK_PIECES = [
         note="Please add the ministry's answer and name the district.",
     ),
     DeskPiece(
+        "late",
+        "Street lights: the repair backlog",
+        "politics",
+        ("Four hundred street lights are out across the city, the council's own list shows.",),
+        note="How long repairs take, district by district.",
+    ),
+    DeskPiece(
         "planned",
         "Flood defences: a year after the river burst its banks",
         "security",
@@ -243,6 +250,7 @@ def load_desk(*, now, log):
     steps = {
         "draft": [],
         "planned": [],
+        "late": [],
         "in_review": [("submit", writer, {})],
         "changes_requested": [("submit", writer, {}), ("request_changes", moderator, {})],
         "scheduled": [
@@ -258,9 +266,12 @@ def load_desk(*, now, log):
         if Article.objects.filter(slug=slugify(desk.headline)).exists():
             continue
         planning = {}
-        if desk.state == "planned":
-            # Assigned by the desk before a word is written: due tomorrow evening.
+        if desk.state in ("planned", "late"):
+            # Assigned by the desk: one due tomorrow evening, not yet begun, and one begun and
+            # due six hours ago, so the desk home has a late piece to show.
             due = timezone.localtime(now + timedelta(days=1)).replace(hour=17, minute=0)
+            if desk.state == "late":
+                due = now - timedelta(hours=6)
             planning = {
                 "assignee": profile,
                 "due_at": due,
@@ -278,7 +289,7 @@ def load_desk(*, now, log):
         )
         if planning and profile is not None:
             record_assignment(article, by=moderator)
-        if profile is not None and not planning:
+        if profile is not None and desk.paragraphs:
             article.bylines.create(author=profile, position=0)
         revisions.create_revision(article, by=writer)
         for name, user, extra in steps[desk.state]:

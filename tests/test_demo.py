@@ -89,7 +89,9 @@ def test_the_demo_desk_has_a_piece_in_every_state(client, settings):
     assert {State.DRAFT, State.IN_REVIEW, State.CHANGES_REQUESTED, State.SCHEDULED} <= states
     scheduled = next(a for a in Article.objects.all() if state_of(a) == State.SCHEDULED)
     assert scheduled.published_at - timezone.now() < timedelta(days=2)
-    planned = Article.objects.get(due_at__isnull=False)
+    late = Article.objects.get(due_at__lt=timezone.now())
+    assert late.status == Article.Status.DRAFT and late.assignee.name == "Mariam COULIBALY"
+    planned = Article.objects.get(due_at__gt=timezone.now())
     assert planned.status == Article.Status.DRAFT and planned.assignee.name == "Mariam COULIBALY"
     assert planned.budget_line and planned.due_at > timezone.now()
     sent_back = Article.objects.get(status=Article.Status.CHANGES_REQUESTED)
@@ -103,6 +105,7 @@ def test_the_demo_desk_has_a_piece_in_every_state(client, settings):
     client.force_login(get_user_model().objects.get(username="moderator"))
     home = client.get("/admin/").content.decode()
     for headline in (
+        late.headline,
         "Water tariffs rise by 4% from January",
         "Harvest festival returns to the river bank",
         waiting[0].headline,
