@@ -65,6 +65,13 @@ class Revision(models.Model):
                 name="revision_due_idx",
                 condition=Q(pending=True, applied_at__isnull=True, scheduled_for__isnull=False),
             ),
+            # Changes to live pieces waiting for a decision, oldest first (the moderation
+            # queue, the desk home): a few rows among every save ever made.
+            models.Index(
+                fields=["submitted_at"],
+                name="revision_waiting_idx",
+                condition=Q(pending=True, applied_at__isnull=True, submitted_at__isnull=False),
+            ),
         ]
 
     def __str__(self):
