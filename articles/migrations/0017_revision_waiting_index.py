@@ -5,15 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0016_article_planning'),
+        ("articles", "0016_article_planning"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='revision',
-            index=models.Index(condition=models.Q(('applied_at__isnull', True), ('pending', True), ('submitted_at__isnull', False)), fields=['submitted_at'], name='revision_waiting_idx'),
+            model_name="revision",
+            index=models.Index(
+                condition=models.Q(
+                    ("applied_at__isnull", True), ("pending", True), ("submitted_at__isnull", False)
+                ),
+                fields=["submitted_at"],
+                name="revision_waiting_idx",
+            ),
         ),
     ]
