@@ -148,10 +148,7 @@ def moderator_lists(now):
                 _("Nothing is late."),
                 more_url=reverse("admin:articles_article_budget"),
             ),
-            live_articles()
-            .filter(due_at__lt=now, status__in=UNFINISHED)
-            .select_related("assignee")
-            .order_by("due_at"),
+            live_articles().filter(due_at__lt=now, status__in=UNFINISHED).order_by("due_at"),
         ),
         (
             DeskList(

@@ -1,7 +1,7 @@
 """The story budget in the admin: every piece due on a day, with its state, assignee, due time,
 priority and length so far. Moderators only; planning fields are theirs (ArticleAdmin)."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -18,12 +18,6 @@ from articles.models import Article, Author, Section
 
 # A day's budget is a newsroom's, not an archive's: a day holding more is cut here, and said so.
 BUDGET_LIMIT = 200
-
-
-def day_bounds(day):
-    """The start and end of `day` in the site's time zone, as aware datetimes."""
-    start = timezone.make_aware(datetime.combine(day, time.min))
-    return start, timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
 def requested_day(request, name="day"):
@@ -140,7 +134,7 @@ class PlanningAdminMixin:
         if not permissions.can_publish(request.user):
             raise PermissionDenied
         day = requested_day(request)
-        start, end = day_bounds(day)
+        start, end = local_bounds(day, day)
         pieces = list(
             Article.objects.filter(deleted_at__isnull=True, due_at__gte=start, due_at__lt=end)
             .select_related("section", "assignee")

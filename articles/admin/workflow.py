@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles import permissions, revisions
-from articles.models import Article, AuditEntry, Correction, EditorialNote, Revision
+from articles.desk import waiting_changes
+from articles.models import Article, AuditEntry, Correction, EditorialNote
 
 from ..workflow import (
     TRANSITIONS,
@@ -182,26 +183,14 @@ class WorkflowAdminMixin:
             .order_by("submitted_at", "created_at")
         )
         rows = [{"article": article} for article in queue.filter(deleted_at__isnull=True)]
-        changes = (
-            Revision.objects.filter(
-                pending=True,
-                applied_at__isnull=True,
-                submitted_at__isnull=False,
-                article__deleted_at__isnull=True,
-            )
-            .select_related("article", "created_by")
-            .order_by("submitted_at")
-        )
-        # Only the newest saved change of each article can be published.
-        waiting_changes = [
-            change for change in changes if revisions.pending_revision(change.article) == change
-        ]
         context = {
             **self.admin_site.each_context(request),
             "title": _("Moderation queue"),
             "opts": self.opts,
             "rows": rows,
-            "changes": waiting_changes,
+            # Only the newest saved change of each article can be published: one query, not
+            # one per change.
+            "changes": list(waiting_changes()),
             "min_datetime": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
             "queue_url": reverse("admin:articles_article_queue"),
         }
