@@ -353,3 +353,172 @@ def generate(count, *, seed=2026, batch=1000, images=None, log=print, after_batc
         if after_batch is not None:
             after_batch(made)
     return made
+
+
+# The desk's share of an archive: a newsroom with 100,000 published pieces has about a thousand
+# on the desk at any time (drafts, reviews, plans), and every published piece left a save and
+# three audit entries behind it.
+DESK_SHARE = 100
+DESK_WRITERS = 20
+# (state, share of the desk's pieces) for the pieces that are not yet public.
+DESK_STATES = [
+    ("draft", 30),
+    ("planned", 15),
+    ("in_review", 15),
+    ("changes_requested", 10),
+    ("scheduled", 15),
+    ("late", 15),
+]
+
+
+def desk_size(count):
+    return max(len(DESK_STATES), count // DESK_SHARE)
+
+
+def desk_states(size):
+    """The states of `size` desk pieces in their shares, interleaved so that even the first few
+    pieces cover every state."""
+    left = {state: share // 5 for state, share in DESK_STATES}
+    pattern = []
+    while any(left.values()):
+        for state, count in left.items():
+            if count:
+                pattern.append(state)
+                left[state] -= 1
+    return [pattern[n % len(pattern)] for n in range(size)]
+
+
+def desk_work(count, *, seed=2027, log=print):
+    """Put the desk to work beside `count` published articles: pieces in every state before
+    publication (some past their due date), pending changes to live pieces, one save per
+    published piece and its audit trail. Returns how many pieces it added."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import OuterRef, Subquery
+
+    from articles.models import AuditEntry, EditorialNote, Revision
+
+    rng = random.Random(seed)
+    sections, author_ids, _ = ensure_people_and_places(rng)
+    now = timezone.now()
+    User = get_user_model()
+    User.objects.bulk_create(
+        [
+            User(username=f"bench-writer-{n}", email=f"writer{n}@bench.test", is_staff=True)
+            for n in range(DESK_WRITERS)
+        ],
+        ignore_conflicts=True,
+    )
+    writers = list(User.objects.filter(username__startswith="bench-writer-"))
+    size = desk_size(count)
+    states = desk_states(size)
+    with transaction.atomic():
+        pieces = []
+        for n, state in enumerate(states):
+            headline = sentence(rng, 6, 12).rstrip(".")
+            planned = state == "planned"
+            status = {
+                "scheduled": Article.Status.PUBLISHED,
+                "planned": Article.Status.DRAFT,
+                "late": rng.choice([Article.Status.DRAFT, Article.Status.IN_REVIEW]),
+            }.get(state, state)
+            due = now + timedelta(hours=rng.randint(2, 24 * 30))
+            if state == "late":
+                due = now - timedelta(hours=rng.randint(1, 24 * 5))
+            pieces.append(
+                Article(
+                    headline=headline,
+                    slug=f"desk-{slugify(headline)[:170]}-{n}",
+                    standfirst="" if planned else sentence(rng, 14, 26),
+                    body="" if planned else body(rng, words=rng.randint(100, 900)),
+                    section=rng.choice(sections),
+                    status=status,
+                    # Half within the desk home's next 48 hours (the first one always), the
+                    # rest over three weeks.
+                    published_at=now
+                    + timedelta(
+                        minutes=rng.randint(
+                            5, 60 * (47 if n < len(DESK_STATES) or rng.random() < 0.5 else 504)
+                        )
+                    )
+                    if state == "scheduled"
+                    else None,
+                    submitted_at=now - timedelta(minutes=rng.randint(5, 60 * 24 * 3))
+                    if status == Article.Status.IN_REVIEW
+                    else None,
+                    created_by=rng.choice(writers),
+                    assignee_id=rng.choice(author_ids) if state in ("planned", "late") else None,
+                    due_at=due if state in ("planned", "late") or rng.random() < 0.3 else None,
+                    priority=rng.choice(list(Article.Priority)),
+                    budget_line=sentence(rng, 8, 14) if planned else "",
+                )
+            )
+        Article.objects.bulk_create(pieces)
+        Byline.objects.bulk_create(
+            Byline(article_id=piece.pk, author_id=rng.choice(author_ids), position=0)
+            for piece in pieces
+            if piece.body
+        )
+        EditorialNote.objects.bulk_create(
+            EditorialNote(
+                article_id=piece.pk,
+                author=rng.choice(writers),
+                kind=EditorialNote.Kind.CHANGES_REQUESTED,
+                body=sentence(rng),
+            )
+            for piece in pieces
+            if piece.status == Article.Status.CHANGES_REQUESTED
+        )
+    log(f"  {size:,} pieces on the desk")
+    # Every published piece's save and audit trail, in batches; then pending changes to some.
+    live = Article.objects.filter(status=Article.Status.PUBLISHED, published_at__lte=now)
+    ids = list(live.order_by("pk").values_list("pk", "headline"))
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        with transaction.atomic():
+            Revision.objects.bulk_create(
+                Revision(
+                    article_id=pk,
+                    number=1,
+                    content={"headline": headline},
+                    created_by=rng.choice(writers),
+                )
+                for pk, headline in chunk
+            )
+            entries = AuditEntry.objects.bulk_create(
+                AuditEntry(
+                    article_id=pk,
+                    article_headline=headline,
+                    user=rng.choice(writers),
+                    action=action,
+                    from_state=before,
+                    to_state=after,
+                )
+                for pk, headline in chunk
+                for action, before, after in (
+                    (AuditEntry.Action.CREATED, "", "draft"),
+                    (AuditEntry.Action.SUBMITTED, "draft", "in_review"),
+                    (AuditEntry.Action.PUBLISHED, "in_review", "published"),
+                )
+            )
+            # The trail is as old as the piece, not as old as this run.
+            AuditEntry.objects.filter(pk__in=[entry.pk for entry in entries]).update(
+                created_at=Subquery(
+                    Article.objects.filter(pk=OuterRef("article_id")).values("published_at")
+                )
+            )
+        log(f"  {start + len(chunk):,}/{len(ids):,} saves and audit trails")
+    changed = rng.sample(ids, min(len(ids), max(1, size // 10)))
+    Revision.objects.bulk_create(
+        Revision(
+            article_id=pk,
+            number=2,
+            content={"headline": f"{headline} (updated)"},
+            created_by=rng.choice(writers),
+            pending=True,
+            submitted_at=now - timedelta(minutes=rng.randint(5, 60 * 24 * 2)),
+            scheduled_for=now + timedelta(hours=rng.randint(1, 72)) if rng.random() < 0.3 else None,
+        )
+        for pk, headline in changed
+    )
+    log(f"  {len(changed):,} pending changes to live pieces")
+    return size

@@ -386,3 +386,34 @@ def test_report_says_which_database_connections_served_the_pages():
     # Asked for, but settings that do not know DATABASE_POOL made no pool of it.
     no_pool = report.connections_text(pool, {"database_pool": False})
     assert no_pool.startswith("**no pool**")
+
+
+@pytest.mark.django_db
+def test_the_synthetic_desk_fills_every_list_of_a_moderators_desk_home():
+    """At 100,000 articles the bench measures the desk home and the calendar with work on the
+    desk, not an archive where every list is empty."""
+    from articles.desk import desk_for
+    from articles.models import Article, AuditEntry, Revision
+    from devtools import synthetic
+    from devtools.benchmark.inprocess import ensure_admin
+
+    synthetic.generate(30, batch=30, log=lambda line: None)
+    added = synthetic.desk_work(30, log=lambda line: None)
+    assert added == synthetic.desk_size(30) == len(synthetic.DESK_STATES)
+    published = Article.objects.published().count()
+    assert published == 30
+    assert Article.objects.count() == 30 + added
+    assert AuditEntry.objects.count() == 3 * published
+    newest = Article.objects.published().latest("published_at").published_at
+    assert not AuditEntry.objects.filter(created_at__gt=newest).exists()
+    assert Revision.objects.filter(pending=True).count() >= 1
+
+    desk = desk_for(ensure_admin())
+    counts = {desk_list.key: desk_list.count for desk_list in desk["moderator_lists"]}
+    assert counts["late"] >= 1
+    assert counts["queue"] == Article.objects.filter(status=Article.Status.IN_REVIEW).count() >= 1
+    assert counts["changes"] >= 1
+    assert counts["upcoming"] >= 1
+    writer = {desk_list.key: desk_list.count for desk_list in desk["writer_lists"]}
+    assert writer["published"] >= 1  # the bench admin writes as the busiest author
+    assert len(desk["activity"]) == 12

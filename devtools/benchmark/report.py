@@ -157,7 +157,10 @@ def render(results, checks, before=None):
         f"{' (kept from an earlier run)' if results['kept'] else ' (created fresh)'} |",
         f"| content | {articles:,} published synthetic articles (`devtools/synthetic.py`: "
         "~900-word bodies, 1–3 bylines, 5 tags from a pool of 500, 6 sections), "
-        f"{results.get('images', 0)} hero images made through the real image pipeline |",
+        f"{results.get('images', 0)} hero images made through the real image pipeline; "
+        f"{inprocess.get('desk_pieces') or 0:,} more pieces on the desk (drafts, plans, reviews, "
+        "scheduled, late), pending changes to a tenth as many live ones, a save and three audit "
+        "entries per published piece |",
         f"| server | gunicorn, {options['workers']} sync workers (`newsroom/gunicorn_conf.py`), "
         f"DEBUG off, database: {connections_text(options, inprocess)}, WhiteNoise, access log off, "
         "loopback only |",
@@ -271,7 +274,13 @@ def render(results, checks, before=None):
 
     desk = inprocess.get("desk")
     if desk:
-        out += ["## The desk's pages", ""]
+        out += [
+            "## The desk's pages",
+            "",
+            "As the bench's superuser: a moderator who is also the byline author of one "
+            "synthetic author's pieces (writer and moderator lists both filled).",
+            "",
+        ]
         for name, page in desk.items():
             out.append(
                 f"- {name}: `GET {page['path']}` as a logged-in superuser at {articles:,} "
