@@ -24,4 +24,4 @@ def record_assignment(article, *, by):
         to_state=state,
         note=article.assignee.name,
     )
-    transaction.on_commit(lambda: notifications.assigned(article, by=by))
+    transaction.on_commit(lambda: notifications.assigned(article, by=by), robust=True)

@@ -1,14 +1,17 @@
-"""Emails the workflow sends: moderators hear of new submissions, writers of decisions on theirs."""
+"""Emails the workflow sends: moderators hear of new submissions, writers of decisions on theirs.
+
+They are written when the step is taken (its words, its moment) and sent by the task queue
+(jobs.email), never while the click waits."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from articles.roles import MODERATOR
+from jobs.email import queue_email
 
 # Which transitions tell whom. Anything not listed sends nothing.
 TO_MODERATORS = {"submit", "submit_changes"}
@@ -61,11 +64,11 @@ def transition_taken(article, transition, *, by, note=""):
     # took the step, with its words and its date formats.
     with translation.override(settings.LANGUAGE_CODE):
         subject, body = compose(article, transition, by=by, note=note)
-    # One message each, so no one sees the others' addresses.
-    messages = [
-        EmailMessage(subject=subject[:200], body=body, to=[address]) for address in recipients
-    ]
-    return get_connection().send_messages(messages)
+    # One message each, so no one sees the others' addresses, and a refused address delays
+    # no one else's.
+    for address in recipients:
+        queue_email(subject=subject, body=body, to=[address])
+    return len(recipients)
 
 
 def compose(article, transition, *, by, note):
@@ -117,9 +120,9 @@ def assigned(article, *, by):
             "what": _("Assigned to you"),
             "headline": article.headline,
         }
-    message = EmailMessage(
-        subject=f"[{settings.NEWSROOM_SITE_NAME}] {what}"[:200],
+    queue_email(
+        subject=f"[{settings.NEWSROOM_SITE_NAME}] {what}",
         body="\n".join(lines),
         to=[account.email],
     )
-    return get_connection().send_messages([message])
+    return 1

@@ -295,8 +295,10 @@ def apply_transition(
                 else EditorialNote.Kind.DECISION
             )
             EditorialNote.objects.create(article=locked, author=by, kind=kind, body=note)
+        # Robust: the step is taken once this commits, whatever becomes of its emails.
         transaction.on_commit(
-            lambda: notifications.transition_taken(locked, transition, by=by, note=note)
+            lambda: notifications.transition_taken(locked, transition, by=by, note=note),
+            robust=True,
         )
     return locked
 

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "pagecache",
     "images",
     "backups",
+    "jobs",
     # The project's own system checks (newsroom/checks.py).
     "newsroom",
 ]
@@ -292,6 +293,31 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+# Slow work (emails, and later webhooks, renditions and CDN purges) runs off the request, through
+# Django's task API (the django-tasks backport of Django 6's django.tasks). By default the tasks
+# wait in this database (django-tasks-db): `make run` starts its worker, nothing else to install.
+# NEWSROOM_TASK_QUEUE=redis puts them on RQ in REDIS_URL's Redis, for newsrooms that run many
+# workers. `manage.py worker` runs the worker of whichever is configured (jobs/).
+NEWSROOM_TASK_QUEUE = env_str("NEWSROOM_TASK_QUEUE", "database")
+if NEWSROOM_TASK_QUEUE == "redis":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("NEWSROOM_TASK_QUEUE=redis needs REDIS_URL")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": env_str("NEWSROOM_TASK_REDIS_URL", REDIS_URL)}}
+    INSTALLED_APPS += ["django_rq", "django_tasks"]
+elif NEWSROOM_TASK_QUEUE == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+else:
+    raise ImproperlyConfigured(
+        f"NEWSROOM_TASK_QUEUE is {NEWSROOM_TASK_QUEUE!r}: it must be 'database' or 'redis'"
+    )
+# A task that fails is tried again this many times in all, waiting NEWSROOM_TASK_RETRY_SECONDS,
+# then twice that, and so on (capped at an hour); after the last try it is listed as failed in
+# the admin (Tasks: "Gave up").
+NEWSROOM_TASK_ATTEMPTS = env_int("NEWSROOM_TASK_ATTEMPTS", 6)
+NEWSROOM_TASK_RETRY_SECONDS = env_int("NEWSROOM_TASK_RETRY_SECONDS", 30)
+
 # How long anonymous readers' pages stay in our cache (0 turns the page cache off), and the
 # max-age browsers and CDNs are told.
 NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 300)

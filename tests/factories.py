@@ -92,3 +92,11 @@ def make_staff(username, role):
     user = make_user(username, is_staff=True, email=f"{username}@newsroom.test")
     user.groups.add(Group.objects.get(name=role))
     return user
+
+
+def run_tasks():
+    """What the task worker does next, here and now: every queued task that is due (emails
+    included) runs through the real worker command (jobs.management.commands.worker)."""
+    from django.core.management import call_command
+
+    call_command("worker", "--batch", verbosity=0)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from articles.models import Article, AuditEntry
 from articles.workflow import apply_transition
 
-from .factories import make_article, make_author, make_section, make_staff
+from .factories import make_article, make_author, make_section, make_staff, run_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -139,6 +139,7 @@ def test_a_moderator_reschedules_from_the_calendar_through_the_workflow(
             reverse("admin:articles_article_transition", args=[piece.pk]),
             {"transition": "reschedule", "at": later.strftime("%Y-%m-%dT%H:%M"), "next": URL},
         )
+    run_tasks()
     assert response.status_code == 302 and response["Location"] == URL
     piece.refresh_from_db()
     assert piece.published_at == later

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from articles.models import Article, EditorialNote
 
-from .factories import make_article, make_author, make_user
+from .factories import make_article, make_author, make_user, run_tasks
 from .test_permissions import article_form_data
 
 pytestmark = pytest.mark.django_db
@@ -164,6 +164,7 @@ def scheduled_by_a_french_moderator(desk, django_capture_on_commit_callbacks):
             reverse("admin:articles_article_transition", args=[article.pk]),
             {"transition": "schedule", "at": "2026-12-04T12:50"},
         )
+    run_tasks()
     [message] = mail.outbox
     return message
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from articles import revisions
 from articles.models import Article, AuditEntry
 
-from .factories import make_article, make_author, make_section, make_staff
+from .factories import make_article, make_author, make_section, make_staff, run_tasks
 from .test_permissions import article_form_data
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +61,7 @@ def test_a_moderator_assigns_a_piece_and_the_assignee_is_mailed(
             article,
             plan_form(article, assignee=desk["profile"], due=due, priority=1, line="Why now?"),
         )
+    run_tasks()
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.assignee == desk["profile"] and article.due_at == due
@@ -74,6 +75,7 @@ def test_a_moderator_assigns_a_piece_and_the_assignee_is_mailed(
     # Saved again unchanged: nobody is told twice.
     with django_capture_on_commit_callbacks(execute=True):
         change(client, article, plan_form(article, assignee=desk["profile"], due=due, priority=1))
+    run_tasks()
     assert len(mail.outbox) == 1
 
 
@@ -84,6 +86,7 @@ def test_reassigning_tells_the_new_assignee(client, desk, django_capture_on_comm
     client.force_login(desk["moderator"])
     with django_capture_on_commit_callbacks(execute=True):
         change(client, article, plan_form(article, assignee=second))
+    run_tasks()
     assert [m.to for m in mail.outbox] == [["other@newsroom.test"]]
 
 

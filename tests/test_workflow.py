@@ -13,7 +13,7 @@ from django.utils import timezone
 from articles.models import Article, AuditEntry, EditorialNote
 from articles.workflow import TRANSITIONS, State, apply_transition, state_of
 
-from .factories import make_article, make_author, make_section, make_user
+from .factories import make_article, make_author, make_section, make_user, run_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -279,6 +279,7 @@ def test_the_right_people_get_the_right_email(
     client.force_login(actor)
     with django_capture_on_commit_callbacks(execute=True):
         take(client, article, name)
+    run_tasks()
     recipients = {address for message in mail.outbox for address in message.to}
     assert recipients == expected - {actor.email}
     assert all(len(message.to) == 1 for message in mail.outbox)
@@ -294,6 +295,7 @@ def test_a_moderator_who_submits_is_not_mailed_about_it(
     client.force_login(people["moderator"])
     with django_capture_on_commit_callbacks(execute=True):
         take(client, article, "submit")
+    run_tasks()
     assert {m.to[0] for m in mail.outbox} == {"moderator2@newsroom.test"}
 
 
@@ -304,6 +306,7 @@ def test_changes_requested_email_carries_the_note(
     client.force_login(people["moderator"])
     with django_capture_on_commit_callbacks(execute=True):
         take(client, article, "request_changes", note="Add a second source.")
+    run_tasks()
     assert mail.outbox and all("Add a second source." in m.body for m in mail.outbox)
 
 
@@ -314,6 +317,7 @@ def test_no_email_when_the_transition_is_refused(
     client.force_login(people["outsider"])
     with django_capture_on_commit_callbacks(execute=True):
         take(client, article, "submit")
+    run_tasks()
     assert mail.outbox == []
 
 
@@ -433,6 +437,7 @@ def test_an_email_says_what_happened_not_which_button_was_pressed(
     client.force_login(actor)
     with django_capture_on_commit_callbacks(execute=True):
         take(client, article, name)
+    run_tasks()
     assert mail.outbox
     for message in mail.outbox:
         assert message.subject == f"[{settings.NEWSROOM_SITE_NAME}] {done}: Mail story"
@@ -458,6 +463,7 @@ def test_a_change_to_a_live_piece_sent_for_review_says_so_and_is_sent_once(
     assert "Published; changes not yet submitted" in client.get(change_form).text
     with django_capture_on_commit_callbacks(execute=True):
         response = take(client, live, "submit_changes")
+    run_tasks()
     told = [str(message) for message in get_messages(response.wsgi_request)]
     assert told == [
         "“Live piece”: Changes submitted for review. Now: Published; changes waiting for review."
@@ -470,6 +476,7 @@ def test_a_change_to_a_live_piece_sent_for_review_says_so_and_is_sent_once(
     # The same button pressed again, from a page opened before: refused, nobody mailed again.
     with django_capture_on_commit_callbacks(execute=True):
         again = take(client, live, "submit_changes")
+    run_tasks()
     told = [str(message) for message in get_messages(again.wsgi_request)]
     assert told == ["These changes are already waiting for review: nobody was told again."]
     assert len(mail.outbox) == sent and live.audit_entries.count() == entries

@@ -21,7 +21,7 @@ from articles.models import Article, EditorialNote
 from articles.roles import MODERATOR
 
 from .browser import desk_user, desk_writer, editor_of, expect, log_in
-from .factories import make_article, make_section
+from .factories import make_article, make_section, run_tasks
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -229,6 +229,7 @@ def test_submit_request_changes_revise_schedule_and_go_live(
 
     # 6. The emails: moderators heard of both submissions, the writer of both decisions.
     site = settings.NEWSROOM_SITE_NAME
+    run_tasks()
     sent = [(message.to, message.subject) for message in mail.outbox]
     submitted = f"[{site}] Submitted for review: {HEADLINE}"
     assert sorted(sent) == sorted(

@@ -125,8 +125,8 @@ def restore_images(*, smoke):
 
 def ensure_admin():
     """The superuser the admin pages are measured as: a moderator who also writes, with the
-    bylines of the most prolific synthetic author (over a thousand pieces at 100,000), so the desk home's writer
-    lists have a prolific writer's archive to search."""
+    bylines of the most prolific synthetic author (over a thousand pieces at 100,000), so the
+    desk home's writer lists have a prolific writer's archive to search."""
     user, _ = get_user_model().objects.get_or_create(
         username=ADMIN_USERNAME,
         defaults={"is_staff": True, "is_superuser": True, "email": "bench@localhost"},
