@@ -118,6 +118,8 @@ def test_the_calendar_costs_the_same_queries_however_full_the_month_is(client, d
     assert month_queries() == few
 
 
+# Committed for real: the task worker (run_tasks) closes connections inside a transaction.
+@pytest.mark.django_db(transaction=True)
 def test_a_moderator_reschedules_from_the_calendar_through_the_workflow(
     client, desk, django_capture_on_commit_callbacks
 ):
@@ -133,6 +135,7 @@ def test_a_moderator_reschedules_from_the_calendar_through_the_workflow(
     page = client.get(URL).content.decode()
     assert 'value="reschedule"' in page
     later = timezone.localtime(first + timedelta(hours=3))
+    run_tasks()  # the first scheduling's email
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(

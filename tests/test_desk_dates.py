@@ -169,6 +169,8 @@ def scheduled_by_a_french_moderator(desk, django_capture_on_commit_callbacks):
     return message
 
 
+# Committed for real: the task worker (run_tasks) closes connections inside a transaction.
+@pytest.mark.django_db(transaction=True)
 def test_emails_speak_the_sites_language_not_the_deciders(desk, django_capture_on_commit_callbacks):
     message = scheduled_by_a_french_moderator(desk, django_capture_on_commit_callbacks)
     assert message.to == ["writer@newsroom.test"]
@@ -177,6 +179,8 @@ def test_emails_speak_the_sites_language_not_the_deciders(desk, django_capture_o
     assert OLD_STYLE not in message.body
 
 
+# Committed for real: the task worker (run_tasks) closes connections inside a transaction.
+@pytest.mark.django_db(transaction=True)
 def test_a_french_site_mails_its_dates_in_french(
     desk, settings, django_capture_on_commit_callbacks
 ):

@@ -49,6 +49,8 @@ def change(client, article, data):
     return client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
 
 
+# Committed for real: the task worker (run_tasks) closes connections inside a transaction.
+@pytest.mark.django_db(transaction=True)
 def test_a_moderator_assigns_a_piece_and_the_assignee_is_mailed(
     client, desk, django_capture_on_commit_callbacks
 ):
@@ -79,6 +81,8 @@ def test_a_moderator_assigns_a_piece_and_the_assignee_is_mailed(
     assert len(mail.outbox) == 1
 
 
+# Committed for real: the task worker (run_tasks) closes connections inside a transaction.
+@pytest.mark.django_db(transaction=True)
 def test_reassigning_tells_the_new_assignee(client, desk, django_capture_on_commit_callbacks):
     other = make_staff("other", "Writer")
     second = make_author(name="Awa DIALLO", user=other)

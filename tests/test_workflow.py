@@ -268,6 +268,8 @@ EXPECTED_RECIPIENTS = {
 }
 
 
+# Committed for real: the task worker (run_tasks) closes connections inside a transaction.
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("name,expected", EXPECTED_RECIPIENTS.items())
 def test_the_right_people_get_the_right_email(
     client, people, name, expected, django_capture_on_commit_callbacks
@@ -288,6 +290,8 @@ def test_the_right_people_get_the_right_email(
         assert f"/admin/articles/article/{article.pk}/change/" in message.body
 
 
+# Committed for real: the task worker (run_tasks) closes connections inside a transaction.
+@pytest.mark.django_db(transaction=True)
 def test_a_moderator_who_submits_is_not_mailed_about_it(
     client, people, django_capture_on_commit_callbacks
 ):
@@ -299,6 +303,8 @@ def test_a_moderator_who_submits_is_not_mailed_about_it(
     assert {m.to[0] for m in mail.outbox} == {"moderator2@newsroom.test"}
 
 
+# Committed for real: the task worker (run_tasks) closes connections inside a transaction.
+@pytest.mark.django_db(transaction=True)
 def test_changes_requested_email_carries_the_note(
     client, people, django_capture_on_commit_callbacks
 ):
@@ -310,6 +316,8 @@ def test_changes_requested_email_carries_the_note(
     assert mail.outbox and all("Add a second source." in m.body for m in mail.outbox)
 
 
+# Committed for real: the task worker (run_tasks) closes connections inside a transaction.
+@pytest.mark.django_db(transaction=True)
 def test_no_email_when_the_transition_is_refused(
     client, people, django_capture_on_commit_callbacks
 ):
@@ -427,6 +435,8 @@ DONE = {
 }
 
 
+# Committed for real: the task worker (run_tasks) closes connections inside a transaction.
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("name,done", DONE.items())
 def test_an_email_says_what_happened_not_which_button_was_pressed(
     client, people, name, done, settings, django_capture_on_commit_callbacks
@@ -454,6 +464,8 @@ def live_piece_with_a_change(people):
     return live
 
 
+# Committed for real: the task worker (run_tasks) closes connections inside a transaction.
+@pytest.mark.django_db(transaction=True)
 def test_a_change_to_a_live_piece_sent_for_review_says_so_and_is_sent_once(
     client, people, django_capture_on_commit_callbacks
 ):
