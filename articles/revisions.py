@@ -14,7 +14,7 @@ from articles.models import Article, Author, Byline, Correction, Revision, Secti
 from articles.sanitize import sanitize_html
 from articles.signals import article_changed
 from articles.slugs import record_slug_change
-from images.renditions import refresh_renditions
+from images.tasks import refresh_renditions_later
 
 TEXT_FIELDS = [
     "headline",
@@ -200,7 +200,7 @@ def write_content(article, content):
     article_changed.send(
         sender=Article, articles=Article.objects.filter(pk=article.pk), fields=None
     )
-    refresh_renditions(article, field="hero_image", store="hero_renditions")
+    refresh_renditions_later(article, field="hero_image", store="hero_renditions")
     if article.published_at and old_slug != article.slug:
         record_slug_change(article, old_slug=old_slug)
 
@@ -239,13 +239,14 @@ def restore(article, revision, *, by):
 
 
 def publish_due_revisions(now=None):
-    """Publish scheduled changes whose time has come. Cheap when there are none."""
+    """Publish scheduled changes whose time has come (articles.tasks.publish_due_changes runs
+    it at each one's time). Cheap when there are none."""
     now = now or timezone.now()
     due = Revision.objects.filter(
         pending=True, applied_at__isnull=True, scheduled_for__lte=now
     ).values_list("pk", flat=True)
     applied = 0
-    for pk in list(due[:20]):
+    for pk in list(due):
         with transaction.atomic():
             revision = (
                 Revision.objects.select_for_update(skip_locked=True)

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from articles import notifications, permissions, revisions
 from articles.models import Article, AuditEntry, Correction, EditorialNote
 from articles.signals import article_published, article_unpublished
+from articles.tasks import publish_due_changes
+from jobs.queue import enqueue_on_commit
 
 
 class State:
@@ -315,6 +317,8 @@ def change_pending(article, transition, *, note, at, kind, now):
         change.scheduled_for = at
         change.correction_note, change.correction_kind = note, kind
         change.save(update_fields=["scheduled_for", "correction_note", "correction_kind"])
+        # The worker publishes it at its time: no reader's request writes.
+        enqueue_on_commit(publish_due_changes, run_after=at)
 
 
 def add_note(article, *, by, body):

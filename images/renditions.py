@@ -1,7 +1,8 @@
 """Keeping an image field's renditions in step with the image, and describing them to templates.
 
-Renditions are made when an image is saved (never while a reader waits) and stored as JSON on
-the same row, so a page shows its pictures without one more query per image.
+Renditions are made by the task worker once an image is saved (images.tasks: never while a
+reader or an editor waits) and stored as JSON on the same row, so a page shows its pictures
+without one more query per image.
 """
 
 from pathlib import PurePosixPath
@@ -26,7 +27,8 @@ def refresh_renditions(instance, *, field, store):
             items = make_renditions(original, storage=storage, prefix=prefix)
     value = {"source": source, "items": items} if source else {}
     setattr(instance, store, value)
-    type(instance)._default_manager.filter(pk=instance.pk).update(**{store: value})
+    # A save of that one field, so the caches of the pages that show the image move on.
+    instance.save(update_fields=[store])
     return True
 
 

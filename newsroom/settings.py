@@ -102,6 +102,10 @@ INSTALLED_APPS = [
     "images",
     "backups",
     "jobs",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
     # The project's own system checks (newsroom/checks.py).
     "newsroom",
 ]
@@ -127,7 +131,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "articles.middleware.PublishDueChangesMiddleware",
     "newsroom.db_outage.DatabaseOutageMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout page.
     "axes.middleware.AxesMiddleware",
@@ -293,6 +296,25 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+# The content API (api/): read-only JSON, published content only, documented by its OpenAPI
+# schema (/api/v1/schema/) and Swagger UI (/api/v1/docs/) with assets served from here.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Newsroom content API",
+    "DESCRIPTION": "Published articles, their authors, sections and tags. Read-only.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
+
 # Slow work (emails, and later webhooks, renditions and CDN purges) runs off the request, through
 # Django's task API (the django-tasks backport of Django 6's django.tasks). By default the tasks
 # wait in this database (django-tasks-db): `make run` starts its worker, nothing else to install.
@@ -321,8 +343,6 @@ NEWSROOM_TASK_RETRY_SECONDS = env_int("NEWSROOM_TASK_RETRY_SECONDS", 30)
 # How long anonymous readers' pages stay in our cache (0 turns the page cache off), and the
 # max-age browsers and CDNs are told.
 NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 300)
-# How often each process asks whether a scheduled change to a live article is due (ms).
-NEWSROOM_SCHEDULE_RECHECK_MS = env_int("NEWSROOM_SCHEDULE_RECHECK_MS", 1000)
 NEWSROOM_BROWSER_CACHE_SECONDS = env_int("NEWSROOM_BROWSER_CACHE_SECONDS", 60)
 # How long shared fragments (the menu, ...) stay cached, keyed by the versions of what they
 # show (pagecache.fragments), even with the page cache off; 0 turns them off.

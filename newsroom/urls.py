@@ -24,6 +24,7 @@ urlpatterns = [
     path("sitemap-<section>.xml", sitemaps.sitemap_section, name="sitemap-section"),
     path("news-sitemap.xml", sitemaps.news_sitemap, name="news-sitemap"),
     path("robots.txt", sitemaps.robots_txt, name="robots"),
+    path("api/", include("api.urls")),
     path("", include("public.urls")),
 ]
 

@@ -1,8 +1,9 @@
 """When the next scheduled publication is due: no cached page or fragment may outlive it.
 
 Scheduled pieces go live by the clock (`Article.objects.published()`), and scheduled changes to
-live pieces when a request finds them due (articles.middleware), so nothing moves a version at
-that moment: caches must expire by themselves, exactly then, without a cron job.
+live pieces when the task worker publishes them (articles.tasks), a moment after their time: at
+the moment itself nothing moves a version, so caches must expire by themselves, exactly then,
+without a cron job, and store nothing while a due change waits for the worker.
 
 The moment is remembered in the cache with the site's version it was found at; that version
 moves on (after the commit, pagecache.receivers) whenever a piece or a change is scheduled,
@@ -26,7 +27,7 @@ NO_EVENT = "none"
 
 def upcoming_moment(now):
     """The earliest go-live still ahead, or scheduled change not yet applied (even one already
-    due: until a request has applied it, pages must not be stored without it)."""
+    due: until the worker has applied it, pages must not be stored without it)."""
     from articles.models import Article, Revision
 
     candidates = [

@@ -25,9 +25,6 @@ STATIC_ROOT = None
 # Pages are rendered fresh in tests unless a test turns the page cache on (tests/test_caching.py):
 # query counts and content checks measure the page, not the cache.
 NEWSROOM_PAGE_CACHE_SECONDS = 0
-# Every request checks for due scheduled changes, so query counts do not depend on timing;
-# tests/test_publication.py checks the once-a-second memo itself.
-NEWSROOM_SCHEDULE_RECHECK_MS = 0
 HTTPS = False
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False

@@ -154,3 +154,26 @@ def test_production_upgrades_to_https_and_allows_pictures_from_the_media_cdn(tmp
     )
     last = result.stdout.strip().splitlines()[-1]
     assert last == "True 'self' data: https://cdn.example.org", result.stderr
+
+
+def test_the_api_docs_run_in_a_browser_from_this_site_alone(browser, live_server):
+    make_article(headline="Live piece")
+    context = browser.new_context()
+    context.add_init_script(RECORD_VIOLATIONS)
+    page = context.new_page()
+    elsewhere = []
+    page.on(
+        "request",
+        lambda request: (
+            elsewhere.append(request.url)
+            if not request.url.startswith((live_server.url, "data:"))
+            else None
+        ),
+    )
+    page.goto(live_server.url + "/api/v1/docs/")
+    # Swagger UI fetched the schema and lists the endpoints, with their filters.
+    page.wait_for_selector("text=/api/v1/articles/", timeout=15_000)
+    assert page.locator(".opblock-summary-path").count() >= 8
+    assert violations(page) == []
+    assert elsewhere == []
+    context.close()

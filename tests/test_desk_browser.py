@@ -15,7 +15,7 @@ from taggit.models import Tag
 from articles.models import Article, Byline
 
 from .browser import desk_writer, editor_of, expect, log_in
-from .factories import make_author, make_section
+from .factories import make_author, make_section, run_tasks
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -137,6 +137,9 @@ def test_writer_drafts_saves_and_previews(page, live_server, writer, artifacts, 
     assert Tag.objects.count() == 2  # Sahel was reused, not duplicated.
     assert article.hero_image.name
     assert article.hero_image_alt == "Members of parliament voting at dawn"
+    assert article.hero_renditions == {}  # the save returned before any rendition was made
+    run_tasks()  # the worker makes them
+    article.refresh_from_db()
     assert article.hero_renditions.get("items")
 
     # Preview: the form as it now stands, in a new tab.

@@ -13,7 +13,7 @@ from taggit.models import Tag
 from articles.models import Article, Author
 from articles.workflow import apply_transition
 
-from .factories import make_article, make_author, make_section, make_user
+from .factories import make_article, make_author, make_section, make_user, run_tasks
 from .test_permissions import article_form_data
 
 pytestmark = pytest.mark.django_db
@@ -162,6 +162,8 @@ def test_tag_suggestions_autocomplete_from_existing_tags(admin_client):
 # Images.
 
 
+# Committed for real: the task worker (run_tasks) closes connections inside a transaction.
+@pytest.mark.django_db(transaction=True)
 def test_hero_image_upload_is_cleaned_and_gets_renditions(admin_client, settings, client):
     section = make_section()
     response = admin_client.post(
@@ -175,6 +177,10 @@ def test_hero_image_upload_is_cleaned_and_gets_renditions(admin_client, settings
     )
     assert response.status_code == 302, response.text[:3000]
     article = Article.objects.get(slug="with-image")
+    # The save stored the cleaned original and returned; the worker makes the renditions.
+    assert article.hero_renditions == {}
+    run_tasks()
+    article.refresh_from_db()
     chief = User.objects.get(username="chief")
     apply_transition(article, "submit", by=chief)
     apply_transition(article, "publish", by=chief)
@@ -193,10 +199,13 @@ def test_hero_image_upload_is_cleaned_and_gets_renditions(admin_client, settings
     assert 'alt="A street in Bamako" width="400" height="800"' in html
 
 
+# Committed for real: the task worker (run_tasks) closes connections inside a transaction.
+@pytest.mark.django_db(transaction=True)
 def test_replacing_the_image_remakes_renditions_and_removes_the_old_ones(admin_client, settings):
     section = make_section()
     data = new_article_data(section, slug="swap", hero_image_alt="First picture")
     admin_client.post(reverse("admin:articles_article_add"), data | {"hero_image": jpeg_with_gps()})
+    run_tasks()
     article = Article.objects.get(slug="swap")
     first = {item["name"] for item in article.hero_renditions["items"]}
     buffer = io.BytesIO()
@@ -206,6 +215,7 @@ def test_replacing_the_image_remakes_renditions_and_removes_the_old_ones(admin_c
         article_form_data(article, hero_image_alt="Second picture")
         | {"hero_image": SimpleUploadedFile("second.png", buffer.getvalue())},
     )
+    run_tasks()
     article.refresh_from_db()
     second = {item["name"] for item in article.hero_renditions["items"]}
     assert first.isdisjoint(second)
@@ -275,6 +285,33 @@ def test_alt_text_is_required_with_an_image(admin_client, settings):
     assert stored_files(settings) == []
 
 
+# Committed for real: the task worker (run_tasks) closes connections inside a transaction.
+@pytest.mark.django_db(transaction=True)
+def test_an_image_replaced_before_the_worker_ran_gets_only_the_newer_renditions(
+    admin_client, settings
+):
+    section = make_section()
+    data = new_article_data(section, slug="quick-swap", hero_image_alt="A picture")
+    admin_client.post(reverse("admin:articles_article_add"), data | {"hero_image": jpeg_with_gps()})
+    article = Article.objects.get(slug="quick-swap")
+    buffer = io.BytesIO()
+    Image.new("RGB", (1000, 500), (10, 10, 200)).save(buffer, "PNG")
+    admin_client.post(
+        reverse("admin:articles_article_change", args=[article.pk]),
+        article_form_data(article) | {"hero_image": SimpleUploadedFile("b.png", buffer.getvalue())},
+    )
+    run_tasks()  # both tasks run: the first finds its image replaced and makes nothing
+    article.refresh_from_db()
+    assert article.hero_renditions["source"] == article.hero_image.name
+    renditions = {item["name"] for item in article.hero_renditions["items"]}
+    made = {name for name in stored_files(settings) if "renditions/" in name}
+    assert {name.rsplit("/", 1)[-1] for name in renditions} == {
+        name.rsplit("/", 1)[-1] for name in made
+    }
+
+
+# Committed for real: the task worker (run_tasks) closes connections inside a transaction.
+@pytest.mark.django_db(transaction=True)
 def test_author_photo_is_cleaned_with_renditions_on_the_author_page(admin_client, client):
     author = make_author(name="Titi KEITA", slug="titi-keita")
     make_article(authors=[author])
@@ -289,6 +326,8 @@ def test_author_photo_is_cleaned_with_renditions_on_the_author_page(admin_client
         },
     )
     assert response.status_code == 302, response.text[:2000]
+    assert '<source type="image/webp"' not in client.get("/authors/titi-keita/").text
+    run_tasks()  # the worker makes the renditions; the author page shows them
     author = Author.objects.get(pk=author.pk)
     with author.photo.open("rb") as stored:
         assert not Image.open(stored).getexif()

@@ -217,6 +217,7 @@ def test_the_redis_queue_carries_an_email_from_one_process_to_a_worker_in_anothe
             "send_email.enqueue(subject='Through Redis', body='Hello', to=['desk@newsroom.test'])",
         )
         assert stub.messages == []
-        manage("worker", "--batch")
+        worker = manage("worker", "--batch")
+    assert len(stub.messages) == 1, worker.stdout + worker.stderr
     [message] = stub.messages
     assert message["Subject"] == "Through Redis"

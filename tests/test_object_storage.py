@@ -14,7 +14,7 @@ from PIL import Image
 from articles.models import Article
 from articles.workflow import apply_transition
 
-from .factories import make_section, make_user
+from .factories import make_section, make_user, run_tasks
 
 pytestmark = pytest.mark.django_db
 BUCKET = "newsroom-media"
@@ -57,6 +57,8 @@ def s3_media(settings, s3_endpoint):
     client.delete_bucket(Bucket=BUCKET)
 
 
+# Committed for real: the task worker (run_tasks) closes connections inside a transaction.
+@pytest.mark.django_db(transaction=True)
 def test_an_upload_and_its_renditions_live_in_the_bucket_with_public_urls(client, s3_media):
     chief = make_user("chief", is_staff=True, is_superuser=True)
     client.force_login(chief)
@@ -78,6 +80,7 @@ def test_an_upload_and_its_renditions_live_in_the_bucket_with_public_urls(client
         },
     )
     assert response.status_code == 302, response.content[:2000]
+    run_tasks()  # renditions are the worker's
     article = Article.objects.get(slug="pictures-in-the-cloud")
     keys = {item["Key"] for item in s3_media.list_objects_v2(Bucket=BUCKET)["Contents"]}
     assert article.hero_image.name in keys

@@ -11,12 +11,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from articles import revisions
 from articles.models import Article, AuditEntry, Correction, Revision
 from articles.workflow import apply_transition
 
-from .factories import make_article, make_author, make_section, make_user
+from .factories import make_article, make_author, make_section, make_user, run_tasks
 from .test_permissions import article_form_data
 
 pytestmark = pytest.mark.django_db
@@ -214,6 +215,8 @@ def test_a_pending_image_and_slug_change_apply_only_on_publish(client, desk):
     assert client.get(f"/{article.section.slug}/old-slug/").status_code == 301
 
 
+# Committed for real: the task worker (run_tasks) closes connections inside a transaction.
+@pytest.mark.django_db(transaction=True)
 def test_a_scheduled_change_goes_live_at_its_time_without_cron(client, desk):
     article = make_article(headline="Before the embargo", authors=[desk["writer_author"]])
     save(login(desk["moderator"]), article, headline="After the embargo")
@@ -229,28 +232,38 @@ def test_a_scheduled_change_goes_live_at_its_time_without_cron(client, desk):
     with time_machine.travel(start + timedelta(minutes=4)):
         assert "Before the embargo" in client.get(article.get_absolute_url()).text
     with time_machine.travel(start + timedelta(minutes=5, seconds=1)):
+        run_tasks()  # the worker, at the change's time
         html = client.get(article.get_absolute_url()).text
         assert "After the embargo" in html and "Figures updated at 08:00." in html
 
 
-def test_each_process_asks_for_due_changes_at_most_once_a_second(client, desk, settings):
-    settings.NEWSROOM_SCHEDULE_RECHECK_MS = 1000
+# Committed for real: the task worker (run_tasks) closes connections inside a transaction.
+@pytest.mark.django_db(transaction=True)
+def test_a_scheduled_change_is_published_by_the_worker_at_its_time_and_readers_never_write(
+    client, desk
+):
     article = make_article(headline="Before the embargo", authors=[desk["writer_author"]])
     save(login(desk["moderator"]), article, headline="After the embargo")
     start = timezone.now()
+    at = start + timedelta(seconds=30)
     with time_machine.travel(start, tick=False):
-        client.get("/robots.txt")  # learns that nothing is scheduled
-        with CaptureQueriesContext(connection) as queries:
-            client.get("/robots.txt")
-        assert not any("articles_revision" in q["sql"] for q in queries.captured_queries)
-        apply_transition(
-            article, "schedule_changes", by=desk["moderator"], at=start + timedelta(seconds=30)
-        )
-    # A second on, the process asks again and learns the time; at that time, it publishes.
-    with time_machine.travel(start + timedelta(seconds=2)):
+        apply_transition(article, "schedule_changes", by=desk["moderator"], at=at)
+    [queued] = DBTaskResult.objects.filter(task_path="articles.tasks.publish_due_changes")
+    assert queued.run_after == at
+
+    with time_machine.travel(start + timedelta(seconds=2), tick=False):
+        run_tasks()  # not due: the worker leaves it
+        assert DBTaskResult.objects.get(pk=queued.pk).status == "READY"
         assert "Before the embargo" in client.get(article.get_absolute_url()).text
-    with time_machine.travel(start + timedelta(seconds=31)):
+    with time_machine.travel(start + timedelta(seconds=31), tick=False):
+        # Its time has come, but a reader's request publishes nothing: it only reads.
+        with CaptureQueriesContext(connection) as queries:
+            assert "Before the embargo" in client.get(article.get_absolute_url()).text
+        writes = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith("SELECT")]
+        assert writes == []
+        run_tasks()
         assert "After the embargo" in client.get(article.get_absolute_url()).text
+    assert DBTaskResult.objects.get(pk=queued.pk).return_value["applied"] == 1
 
 
 def test_writers_cannot_publish_their_changes_to_live_pieces(desk):

@@ -30,7 +30,7 @@ from articles.previews import PreviewTag, make_share_url, render_preview
 from articles.signals import article_changed
 from articles.slugs import record_slug_change
 from articles.workflow import State, record_save, state_of
-from images.renditions import refresh_renditions
+from images.tasks import refresh_renditions_later
 
 
 def bylines_in(formsets):
@@ -373,7 +373,7 @@ class ArticleAdmin(RevisionAdminMixin, WorkflowAdminMixin, PlanningAdminMixin, a
         article_changed.send(
             sender=Article, articles=Article.objects.filter(pk=article.pk), fields=None
         )
-        refresh_renditions(article, field="hero_image", store="hero_renditions")
+        refresh_renditions_later(article, field="hero_image", store="hero_renditions")
         revisions.create_revision(article, by=request.user, based_on=base)
 
     def save_formset(self, request, form, formset, change):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from articles.forms import AuthorAdminForm
 from articles.models import Article, Author, Section
 from articles.signals import article_changed
-from images.renditions import refresh_renditions
+from images.tasks import refresh_renditions_later
 
 
 @admin.register(Author)
@@ -19,7 +19,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        refresh_renditions(obj, field="photo", store="photo_renditions")
+        refresh_renditions_later(obj, field="photo", store="photo_renditions")
         if change and "name" in form.changed_data:
             article_changed.send(
                 sender=Article, articles=obj.articles.all(), fields=frozenset({"bylines"})

@@ -1,0 +1,192 @@
+"""The content API (/api/v1/): published content only, whatever the query string; ordered
+bylines, absolute URLs, sanitized bodies; filters that refuse bad input with a 400; cursor
+pages; ETags; a valid OpenAPI schema and docs served without any CDN."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from openapi_spec_validator import validate
+
+from articles import revisions
+from articles.models import Article, EditorialNote
+
+from .factories import make_article, make_author, make_section, make_user
+
+pytestmark = pytest.mark.django_db
+ARTICLES = "/api/v1/articles/"
+
+
+@pytest.fixture
+def newsroom():
+    economy = make_section(name="Economy", slug="economy")
+    titi = make_author(name="Titi KEITA", slug="titi-keita")
+    awa = make_author(name="Awa DIALLO", slug="awa-diallo")
+    live = make_article(
+        headline="Cotton prices climb",
+        slug="cotton-prices-climb",
+        section=economy,
+        authors=[titi, awa],
+        tags=["Cotton", "Markets"],
+        body='<p>Prices rose.</p><script>alert("x")</script>',
+    )
+    return {"economy": economy, "titi": titi, "awa": awa, "live": live}
+
+
+def unpublished_pieces(section, author):
+    """One piece in every state readers must never see, each with a tag and a byline of its own
+    (so a list of tags or authors would betray it too)."""
+    now = timezone.now()
+    states = {
+        "draft": {"status": Article.Status.DRAFT},
+        "in review": {"status": Article.Status.IN_REVIEW},
+        "changes requested": {"status": Article.Status.CHANGES_REQUESTED},
+        "scheduled": {"status": Article.Status.PUBLISHED, "published_at": now + timedelta(days=1)},
+        "unpublished": {"status": Article.Status.UNPUBLISHED, "published_at": now},
+        "in the bin": {"status": Article.Status.PUBLISHED, "deleted_at": now},
+    }
+    pieces = []
+    for n, (state, fields) in enumerate(states.items()):
+        pieces.append(
+            make_article(
+                headline=f"Secret {state}",
+                section=section,
+                authors=[author, make_author(name=f"Hidden AUTHOR{n}", slug=f"hidden-{n}")],
+                tags=[f"hidden-tag-{n}"],
+                **fields,
+            )
+        )
+    return pieces
+
+
+def every_list_url(newsroom):
+    yield ARTICLES
+    yield f"{ARTICLES}?page_size=100"
+    for query in (
+        "section=economy",
+        "author=titi-keita",
+        "tag=hidden-tag-0",
+        "language=en",
+        "updated_since=2000-01-01T00:00:00Z",
+        "status=draft",
+        "include_drafts=1",
+    ):
+        yield f"{ARTICLES}?{query}"
+    yield "/api/v1/authors/"
+    yield "/api/v1/tags/"
+    yield "/api/v1/sections/"
+
+
+def test_nothing_unpublished_appears_through_the_api_whatever_the_query(client, newsroom):
+    hidden = unpublished_pieces(newsroom["economy"], newsroom["titi"])
+    moderator = make_user("mod", is_staff=True, is_superuser=True)
+    live = newsroom["live"]
+    content = revisions.content_of(live)
+    content["headline"] = "Pending secret headline"
+    revisions.create_revision(live, by=moderator, content=content, pending=True)
+    EditorialNote.objects.create(article=live, author=moderator, body="Secret note to the desk")
+    for url in every_list_url(newsroom):
+        text = client.get(url).content.decode()
+        assert "Secret" not in text and "Hidden" not in text and "hidden-" not in text, url
+    for piece in hidden:
+        assert client.get(f"{ARTICLES}{piece.pk}/").status_code == 404
+    detail = client.get(f"{ARTICLES}{live.pk}/").json()
+    assert detail["headline"] == "Cotton prices climb"
+    # A logged-in moderator reads the same API as anyone: no drafts through a session.
+    client.force_login(moderator)
+    assert "Secret" not in client.get(f"{ARTICLES}?page_size=100").content.decode()
+
+
+def test_an_article_says_what_readers_see_with_absolute_urls(client, newsroom, settings):
+    settings.NEWSROOM_BASE_URL = "https://news.example.org"
+    data = client.get(f"{ARTICLES}{newsroom['live'].pk}/").json()
+    assert data["url"] == "https://news.example.org/economy/cotton-prices-climb/"
+    assert [author["name"] for author in data["bylines"]] == ["Titi KEITA", "Awa DIALLO"]
+    assert data["bylines"][0]["url"] == "https://news.example.org/authors/titi-keita/"
+    assert {tag["slug"] for tag in data["tags"]} == {"cotton", "markets"}
+    assert data["section"] == {
+        "slug": "economy",
+        "name": "Economy",
+        "description": "",
+        "url": "https://news.example.org/economy/",
+    }
+    assert "<script" not in data["body"] and "<p>Prices rose.</p>" in data["body"]
+    assert data["hero_image"] is None
+
+
+def test_filters_narrow_the_list_and_refuse_what_they_cannot_read(client, newsroom):
+    other = make_article(headline="Rain at last", language="fr", authors=[newsroom["awa"]])
+
+    def titles(query):
+        return [a["headline"] for a in client.get(f"{ARTICLES}?{query}").json()["results"]]
+
+    assert titles("section=economy") == ["Cotton prices climb"]
+    assert titles("author=awa-diallo") == ["Rain at last", "Cotton prices climb"]
+    assert titles("tag=cotton") == ["Cotton prices climb"]
+    assert titles("language=fr") == ["Rain at last"]
+    assert titles("section=nowhere") == []
+    later = (other.updated_at + timedelta(seconds=1)).isoformat()
+    Article.objects.filter(pk=other.pk).update(updated_at=timezone.now() + timedelta(minutes=5))
+    assert titles(f"updated_since={later.replace('+', '%2B')}") == ["Rain at last"]
+    for query in ("language=xx", "updated_since=yesterday", "section=a%20b", "page_size=x"):
+        response = client.get(f"{ARTICLES}?{query}")
+        assert response.status_code in (200, 400), query
+        if "page_size" not in query:
+            assert response.status_code == 400 and response.json(), query
+    assert client.get(f"{ARTICLES}?cursor=not-a-cursor").status_code == 404
+    assert client.get(f"{ARTICLES}abc/").status_code == 404
+
+
+def test_cursor_pages_walk_the_archive_once_in_constant_queries(client, newsroom):
+    section = newsroom["economy"]
+    for n in range(5):
+        make_article(
+            headline=f"Piece {n}",
+            section=section,
+            tags=["Cotton"],
+            published_at=timezone.now() - timedelta(hours=2 + n),
+        )
+    seen, url = [], f"{ARTICLES}?page_size=2"
+    counts = []
+    while url:
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url).json()
+        counts.append(len(queries))
+        seen += [article["headline"] for article in page["results"]]
+        url = page["next"]
+    assert seen == ["Cotton prices climb"] + [f"Piece {n}" for n in range(5)]
+    assert len(set(counts)) == 1, counts
+
+
+def test_an_unchanged_list_answers_304_to_its_etag(client, newsroom):
+    first = client.get(ARTICLES)
+    assert first.has_header("ETag")
+    again = client.get(ARTICLES, headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304
+
+
+def test_authors_and_tags_are_those_of_published_pieces(client, newsroom):
+    make_author(name="Never BYLINED", slug="never")
+    authors = [a["slug"] for a in client.get("/api/v1/authors/").json()["results"]]
+    assert authors == ["awa-diallo", "titi-keita"]
+    assert client.get("/api/v1/authors/never/").status_code == 404
+    assert client.get("/api/v1/authors/titi-keita/").json()["name"] == "Titi KEITA"
+    tags = [t["slug"] for t in client.get("/api/v1/tags/").json()["results"]]
+    assert tags == ["cotton", "markets"]
+
+
+def test_the_schema_is_valid_openapi_and_the_docs_load_nothing_from_elsewhere(client, newsroom):
+    schema = client.get("/api/v1/schema/?format=json").json()
+    validate(schema)
+    assert {"/api/v1/articles/", "/api/v1/articles/{id}/", "/api/v1/authors/"} <= set(
+        schema["paths"]
+    )
+    names = {p["name"] for p in schema["paths"]["/api/v1/articles/"]["get"]["parameters"]}
+    assert {"section", "author", "tag", "language", "updated_since", "cursor"} <= names
+    docs = client.get("/api/v1/docs/")
+    assert docs.status_code == 200
+    sources = re.findall(r'(?:src|href)="([^"]+)"', docs.content.decode())
+    assert sources and all(not s.startswith(("http:", "https:", "//")) for s in sources), sources
