@@ -1,12 +1,16 @@
 """The content API, read-only: every queryset starts at what readers may see."""
 
+from functools import partial
+
 from django.db.models import Exists, OuterRef
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 
+from api.caching import cached_answer
 from api.filters import ArticleFilters
 from api.serializers import (
     ArticleSerializer,
@@ -34,6 +38,25 @@ class ByName(CursorPagination):
     max_page_size = 200
 
 
+class ContentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Read-only, for holders of an API key (REST_FRAMEWORK's defaults in newsroom.settings)."""
+
+    def list(self, request, *args, **kwargs):
+        return cached_answer(request, partial(super().list, request, *args, **kwargs))
+
+    def retrieve(self, request, *args, **kwargs):
+        return cached_answer(request, partial(super().retrieve, request, *args, **kwargs))
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # A cache must not answer a request without a key (or with another key) with what a
+        # keyed request got, and must ask again each time (If-None-Match, so a 304 when nothing
+        # changed) so that a revoked key or a spent rate limit takes effect at once.
+        patch_vary_headers(response, ["Authorization"])
+        patch_cache_control(response, no_cache=True)
+        return response
+
+
 FILTER_PARAMETERS = [
     OpenApiParameter("section", OpenApiTypes.STR, description="a section's slug"),
     OpenApiParameter("author", OpenApiTypes.STR, description="an author's slug"),
@@ -48,7 +71,7 @@ FILTER_PARAMETERS = [
 
 
 @extend_schema_view(list=extend_schema(parameters=FILTER_PARAMETERS))
-class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
+class ArticleViewSet(ContentViewSet):
     """Published articles, newest first: never a draft, a piece scheduled for later, a change
     waiting for review or an editorial note."""
 
@@ -75,14 +98,14 @@ def linked_to_published(link, *, own, article):
     )
 
 
-class SectionViewSet(viewsets.ReadOnlyModelViewSet):
+class SectionViewSet(ContentViewSet):
     serializer_class = SectionSerializer
     lookup_field = "slug"
     queryset = Section.objects.all()
     pagination_class = ByName
 
 
-class AuthorViewSet(viewsets.ReadOnlyModelViewSet):
+class AuthorViewSet(ContentViewSet):
     """Authors with at least one published article (the others have no public page)."""
 
     serializer_class = AuthorSerializer
@@ -93,7 +116,7 @@ class AuthorViewSet(viewsets.ReadOnlyModelViewSet):
         return Author.objects.filter(linked_to_published(Byline, own="author", article="article"))
 
 
-class TagViewSet(viewsets.ReadOnlyModelViewSet):
+class TagViewSet(ContentViewSet):
     """Tags carried by at least one published article."""
 
     serializer_class = TagSerializer

@@ -26,6 +26,13 @@ article_published = Signal()
 #   by: the user who took the step
 article_unpublished = Signal()
 
+# An article was moved to the bin (the admin's delete: its rows, revisions and audit trail are
+# kept, and it can be restored, which sends article_published if it is published).
+#   sender: Article
+#   article: the Article, as saved
+#   by: the user who deleted it
+article_deleted = Signal()
+
 # What a reader may see of some articles changed: a save in the admin, a revision applied, a
 # restore, an import, or the name of an author or a tag they carry.
 #   sender: Article

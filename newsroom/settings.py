@@ -102,10 +102,12 @@ INSTALLED_APPS = [
     "images",
     "backups",
     "jobs",
+    "cdn",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
+    "webhooks",
     # The project's own system checks (newsroom/checks.py).
     "newsroom",
 ]
@@ -301,18 +303,28 @@ else:
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [],
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # Data for holders of an API key (api.models.ApiKey), each held to its own rate limit.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasApiKey"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiKeyRateThrottle"],
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Newsroom content API",
-    "DESCRIPTION": "Published articles, their authors, sections and tags. Read-only.",
+    "DESCRIPTION": (
+        "Published articles, their authors, sections and tags. Read-only. Every endpoint needs "
+        "an API key (an administrator creates one in the admin), sent as the header "
+        "`Authorization: Api-Key <key>` or, for clients that cannot set headers, as the query "
+        "parameter `?key=<key>`. Without a valid key: 401. Each key has its own rate limit "
+        "(requests per minute); past it: 429, with `Retry-After` in seconds."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # The schema and the docs are open to all (AllowAny): a stale key must not lock them.
+    "SERVE_AUTHENTICATION": [],
 }
 
 # Slow work (emails, and later webhooks, renditions and CDN purges) runs off the request, through
@@ -339,6 +351,60 @@ else:
 # the admin (Tasks: "Gave up").
 NEWSROOM_TASK_ATTEMPTS = env_int("NEWSROOM_TASK_ATTEMPTS", 6)
 NEWSROOM_TASK_RETRY_SECONDS = env_int("NEWSROOM_TASK_RETRY_SECONDS", 30)
+
+# A task a worker of another host has been running this long is taken for lost (that worker
+# was killed) and queued again when a worker starts (jobs.reaper); a dead worker of this host
+# is recognised at once.
+NEWSROOM_TASK_LEASE_SECONDS = env_int("NEWSROOM_TASK_LEASE_SECONDS", 3600)
+
+# Webhooks (webhooks/): endpoints registered in the admin are POSTed signed JSON when articles
+# are published, updated, unpublished or deleted; a receiver gets this long to answer.
+NEWSROOM_WEBHOOK_TIMEOUT_SECONDS = env_int("NEWSROOM_WEBHOOK_TIMEOUT_SECONDS", 10)
+
+# CDN purge (cdn/, README "CDN purge"): once a change is committed, the public URLs it makes
+# stale are purged from the CDN in front of the site by a task, so the CDN may keep pages long.
+# NEWSROOM_CDN_PURGE is empty (off: nothing is queued), "purge" (Varnish: a PURGE request per
+# URL), "ban" (Varnish: one BAN request, the paths as a regex in its X-Ban-Url header) or
+# "cloudflare" (its purge_cache API, 30 URLs a call). Varnish is reached at
+# NEWSROOM_CDN_VARNISH_URL (its own address, such as http://10.0.0.5:6081; the Host header names
+# the public site); Cloudflare needs the zone's id and an API token allowed to purge its cache.
+NEWSROOM_CDN_PURGE = env_str("NEWSROOM_CDN_PURGE").strip().lower()
+NEWSROOM_CDN_VARNISH_URL = env_str("NEWSROOM_CDN_VARNISH_URL").strip().rstrip("/")
+NEWSROOM_CDN_CLOUDFLARE_ZONE = env_str("NEWSROOM_CDN_CLOUDFLARE_ZONE").strip()
+NEWSROOM_CDN_CLOUDFLARE_TOKEN = env_str("NEWSROOM_CDN_CLOUDFLARE_TOKEN").strip()
+# Where Cloudflare's API answers; tests point it at a local server.
+NEWSROOM_CDN_CLOUDFLARE_API_URL = env_str(
+    "NEWSROOM_CDN_CLOUDFLARE_API_URL", "https://api.cloudflare.com/client/v4"
+).rstrip("/")
+# Seconds one purge request may take before its task fails and is tried again later.
+NEWSROOM_CDN_TIMEOUT = env_int("NEWSROOM_CDN_TIMEOUT", 10)
+_cdn_needs = {
+    "": {},
+    "purge": {"NEWSROOM_CDN_VARNISH_URL": NEWSROOM_CDN_VARNISH_URL},
+    "ban": {"NEWSROOM_CDN_VARNISH_URL": NEWSROOM_CDN_VARNISH_URL},
+    "cloudflare": {
+        "NEWSROOM_CDN_CLOUDFLARE_ZONE": NEWSROOM_CDN_CLOUDFLARE_ZONE,
+        "NEWSROOM_CDN_CLOUDFLARE_TOKEN": NEWSROOM_CDN_CLOUDFLARE_TOKEN,
+    },
+}
+if NEWSROOM_CDN_PURGE not in _cdn_needs:
+    raise ImproperlyConfigured(
+        f"NEWSROOM_CDN_PURGE is {NEWSROOM_CDN_PURGE!r}: it must be empty (off), 'purge', 'ban' "
+        "or 'cloudflare'"
+    )
+for _name, _value in _cdn_needs[NEWSROOM_CDN_PURGE].items():
+    if not _value:
+        raise ImproperlyConfigured(f"NEWSROOM_CDN_PURGE={NEWSROOM_CDN_PURGE} needs {_name}")
+if NEWSROOM_CDN_PURGE in ("purge", "ban") and (
+    urlsplit(NEWSROOM_CDN_VARNISH_URL).scheme not in ("http", "https")
+    or not urlsplit(NEWSROOM_CDN_VARNISH_URL).netloc
+):
+    raise ImproperlyConfigured(
+        "NEWSROOM_CDN_VARNISH_URL must be Varnish's own address, such as http://10.0.0.5:6081, "
+        f"got {NEWSROOM_CDN_VARNISH_URL!r}"
+    )
+if NEWSROOM_CDN_TIMEOUT <= 0:
+    raise ImproperlyConfigured(f"NEWSROOM_CDN_TIMEOUT must be positive, got {NEWSROOM_CDN_TIMEOUT}")
 
 # How long anonymous readers' pages stay in our cache (0 turns the page cache off), and the
 # max-age browsers and CDNs are told.

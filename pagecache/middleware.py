@@ -46,8 +46,9 @@ COPY_KEY = "newsroom:copy:{digest}"
 # feed readers and crawlers all do): a cached feed is 140 kB, 20 kB compressed.
 GZIP_MIN_BYTES = 1024
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
-# Paths that are never cached here: the desk, files, previews, and the language switch.
-UNCACHED_PREFIXES = ("/admin/", "/static/", "/media/", "/preview/", "/i18n/", "/healthz")
+# Paths that are never cached here: the desk, files, previews, the language switch, and the API
+# (each request must show its key and count against its rate limit: api.authentication).
+UNCACHED_PREFIXES = ("/admin/", "/static/", "/media/", "/preview/", "/i18n/", "/healthz", "/api/")
 
 logger = logging.getLogger(__name__)
 

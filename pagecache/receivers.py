@@ -4,13 +4,22 @@ Versions move once when a row is saved, for whatever the same transaction render
 for tests, which run in one transaction), and once more after the transaction commits: until
 then other connections still read the old rows, and a page, or the moment of the next
 scheduled publication, that a worker computes from them meanwhile must not look current.
+Then, once per transaction, the names it moved are announced (pagecache.signals.pages_stale) to
+whatever else keeps copies of public pages, such as a CDN (cdn/).
 """
+
+import logging
+import threading
+import weakref
 
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from pagecache import versions
 from pagecache.middleware import cache_unavailable
+from pagecache.signals import pages_stale
+
+logger = logging.getLogger(__name__)
 
 
 def move_now(names):
@@ -22,11 +31,58 @@ def move_now(names):
         cache_unavailable("versions not moved on", exc)
 
 
+class Moved:
+    """The names one transaction moved on, moved again and announced once after it commits."""
+
+    __slots__ = ("names", "announced", "__weakref__")
+
+    def __init__(self):
+        self.names = set()
+        self.announced = False
+
+
+# Each thread's open transaction's Moved, held weakly: only the on_commit callbacks that will
+# announce it hold it, so when a rollback discards them it goes too, and the next transaction
+# starts afresh instead of announcing what never happened. (Should it outlive them, nothing is
+# lost: the names are announced by the next commit, one more time than needed.)
+_moving = threading.local()
+
+
+def moved_in_this_transaction():
+    held = getattr(_moving, "moved", None)
+    moved = held() if held else None
+    if moved is None or moved.announced:
+        moved = Moved()
+        _moving.moved = weakref.ref(moved)
+    return moved
+
+
 def move_on(names):
     names = set(names)
     move_now(names)
     if connection.in_atomic_block:
-        transaction.on_commit(lambda: move_now(names))
+        moved = moved_in_this_transaction()
+        moved.names |= names
+        # One callback per call, each able to announce all of them: whichever runs first does.
+        transaction.on_commit(lambda: move_after_commit(moved))
+    else:
+        announce(names)
+
+
+def move_after_commit(moved):
+    if moved.announced:
+        return
+    moved.announced = True
+    move_now(moved.names)
+    announce(moved.names)
+
+
+def announce(names):
+    # Robust: the change is committed, so a listener that fails (a CDN's lookup) must neither
+    # turn a decision already taken into a server error nor keep the others from hearing it.
+    for receiver, outcome in pages_stale.send_robust(sender=None, names=frozenset(names)):
+        if isinstance(outcome, Exception):
+            logger.error("%r failed on pages_stale", receiver, exc_info=outcome)
 
 
 def remember_before(sender, instance, **kwargs):

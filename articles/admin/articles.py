@@ -27,7 +27,7 @@ from articles.forms import ArticleAdminForm
 from articles.models import Article, AuditEntry, Byline
 from articles.pagination import CappedCountPaginator
 from articles.previews import PreviewTag, make_share_url, render_preview
-from articles.signals import article_changed
+from articles.signals import article_changed, article_deleted, article_published
 from articles.slugs import record_slug_change
 from articles.workflow import State, record_save, state_of
 from images.tasks import refresh_renditions_later
@@ -63,6 +63,8 @@ def take_out_of_bin(article, *, by):
     # caches hear of it through the save (pagecache.receivers).
     article.deleted_at = None
     article.save(update_fields=["deleted_at"])
+    if article.status == Article.Status.PUBLISHED:
+        article_published.send(sender=Article, article=article, by=by)
     AuditEntry.objects.create(
         article=article,
         article_headline=article.headline,
@@ -76,6 +78,7 @@ def take_out_of_bin(article, *, by):
 def move_to_bin(article, *, by):
     article.deleted_at = timezone.now()
     article.save(update_fields=["deleted_at"])
+    article_deleted.send(sender=Article, article=article, by=by)
     AuditEntry.objects.create(
         article=article,
         article_headline=article.headline,

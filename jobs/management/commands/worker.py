@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from jobs.reaper import requeue_abandoned, this_worker_id
+
 
 class Command(BaseCommand):
     help = (
@@ -40,6 +42,7 @@ class Command(BaseCommand):
                 verbosity=verbosity,
             )
         else:
+            requeue_abandoned()
             call_command(
                 "db_worker",
                 queue_name="*",
@@ -47,5 +50,6 @@ class Command(BaseCommand):
                 interval=interval,
                 reload=False,
                 startup_delay=False,
+                worker_id=this_worker_id(),
                 verbosity=verbosity,
             )
