@@ -103,6 +103,15 @@ def test_bench_smoke_serves_every_page_under_load(tmp_path, engine):
     assert "## The desk's pages" in text
     assert re.search(r"- desk home: `GET /admin/`.*queries", text)
     assert re.search(r"- editorial calendar: `GET /admin/articles/article/calendar/`", text)
+    # The content API, cold and warm, with a key, in the same few queries at both sizes.
+    assert "## Content API" in text
+    assert re.search(r"^\| api list \| cold \|", text, re.MULTILINE)
+    assert re.search(r"^\| api detail \| warm \|", text, re.MULTILINE)
+    assert re.search(
+        r"Content API queries constant as the archive grows \| the same count per request at "
+        r"50 and 200 articles \| all equal \| met",
+        text,
+    )
     # The JSON beside the report is what a later run's --before reads.
     before = previous.load(output.with_suffix(".json"))
     assert set(before["load"]) == set(MODES)
@@ -313,6 +322,24 @@ def test_query_counts_must_not_grow_with_the_archive():
     assert check["ok"] is False and "section (cold) 2 → 3" in check["measured"]
     kept = by_name(targets.check(fake_results(kept=True)), ["constant"])
     assert kept["ok"] is None and "kept from an earlier run" in kept["note"]
+
+
+def test_api_query_counts_must_not_grow_with_the_archive():
+    def results(small_list, *, api=True):
+        fake = fake_results(prefix_counts={"article": {"cold": 3, "fragments": 3}})
+        measured = {"queries": {"count": 4}}
+        if api:
+            fake["inprocess"]["api"] = {
+                "api list": {"cold": measured, "warm": {"queries": {"count": 1}}}
+            }
+        fake["fill"]["prefix"]["api_queries"] = {"api list": {"cold": small_list, "warm": 1}}
+        return fake
+
+    check = by_name(targets.check(results(4)), ["API"])
+    assert check["ok"] is True and check["measured"] == "all equal"
+    check = by_name(targets.check(results(3)), ["API"])
+    assert check["ok"] is False and "api list (cold) 3 → 4" in check["measured"]
+    assert not [c for c in targets.check(results(4, api=False)) if "API" in c["name"]]
 
 
 # An earlier bench's Markdown report (before the JSON existed), as `--before` reads it.

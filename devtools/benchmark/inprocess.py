@@ -98,7 +98,11 @@ def fill(count, *, smoke, log, count_prefix_queries=False):
     def after_batch(made):
         if count_prefix_queries and not prefix and made < count:
             log(f"  query counts at {made:,} articles")
-            prefix.update(articles=made, queries=count_queries(pick_urls()["pages"]))
+            prefix.update(
+                articles=made,
+                queries=count_queries(pick_urls()["pages"]),
+                api_queries=count_api_queries(),
+            )
 
     made = synthetic.generate(count, batch=batch, images=images, log=log, after_batch=after_batch)
     desk = synthetic.desk_work(made, log=log)
@@ -248,8 +252,8 @@ def summary(times):
     }
 
 
-def measure_page(path, *, renders, time_cap, mode):
-    client = Client()
+def measure_page(path, *, renders, time_cap, mode, client=None):
+    client = client or Client()
     with override_settings(**mode_settings(mode)):
         # The first request fills what the mode caches (fragments, the page).
         first, _ = fetch(client, path)
@@ -360,6 +364,48 @@ def measure_search(*, count=50, time_cap=120):
     }
 
 
+# The content API (/api/v1/), with an API key: cold (every cache off) and warm (answers kept under
+# the site's version, api.caching). The key is checked and counted in both.
+API_MODES = {"cold": "cold", "warm": "fragments"}
+
+
+def api_paths():
+    latest = Article.objects.published().order_by("-published_at", "-pk").first()
+    return {
+        "api list": reverse("api:article-list"),
+        "api detail": reverse("api:article-detail", kwargs={"pk": latest.pk}),
+    }
+
+
+def api_client():
+    """A client with a key of its own (issued anew: only keys' hashes are kept), its rate limit
+    the highest an administrator may set."""
+    from api.models import MAX_RATE_LIMIT, ApiKey
+
+    key = ApiKey(name="bench", rate_limit=MAX_RATE_LIMIT).issue(by=None)
+    return Client(headers={"Authorization": f"Api-Key {key}"})
+
+
+def measure_api(*, renders, time_cap, client=None):
+    client = client or api_client()
+    return {
+        page: {
+            label: measure_page(path, renders=renders, time_cap=time_cap, mode=mode, client=client)
+            for label, mode in API_MODES.items()
+        }
+        for page, path in api_paths().items()
+    }
+
+
+def count_api_queries():
+    """{page: {"cold"/"warm": SQL queries for one request}}."""
+    measured = measure_api(renders=1, time_cap=5)
+    return {
+        page: {label: result["queries"]["count"] for label, result in modes.items()}
+        for page, modes in measured.items()
+    }
+
+
 # The desk's own pages, measured like the changelist (issue 18: under 300 ms at 100,000).
 DESK_PAGES = {
     "desk home": "admin:index",
@@ -413,6 +459,9 @@ def measure(pages, *, renders, time_cap, search, changelist_runs, log):
     if search and connection.vendor == "postgresql":
         log("  search at scale")
         results["search"] = measure_search()
+    log("  content API")
+    # At most 4 x `renders` requests and their warm-ups: well under the key's limit a minute.
+    results["api"] = measure_api(renders=min(renders, 2000), time_cap=time_cap)
     log("  admin changelist")
     results["changelist"] = measure_changelist(runs=changelist_runs)
     log("  desk home and editorial calendar")

@@ -260,6 +260,27 @@ def render(results, checks, before=None):
         )
     out.append("")
 
+    api = inprocess.get("api")
+    if api:
+        out += [
+            "## Content API",
+            "",
+            "With an API key (checked and counted against its rate limit on every request), "
+            "in-process: cold with every cache off, warm with answers kept under the site's "
+            "version (`api.caching`).",
+            "",
+            "| request | mode | median ms | p95 ms | queries | bytes |",
+            "|---|---|---|---|---|---|",
+        ]
+        for page, modes in api.items():
+            for label, measured in modes.items():
+                out.append(
+                    f"| {page} | {label} | {number(measured['timings']['median_ms'])} | "
+                    f"{number(measured['timings']['p95_ms'])} | "
+                    f"{measured['queries']['count']} | {measured['bytes']:,} |"
+                )
+        out.append("")
+
     changelist = inprocess.get("changelist")
     if changelist:
         out += [

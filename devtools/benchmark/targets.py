@@ -30,6 +30,7 @@ def check(results):
     checks = [against_peer(results, *ratio) for ratio in PEER_RATIOS]
     checks.append(warm_against_static(load, inprocess))
     checks.append(constant_queries(results))
+    checks.append(constant_api_queries(results))
     checks.append(search(inprocess, results["articles"]))
     changelist = inprocess.get("changelist")
     if changelist:
@@ -179,6 +180,40 @@ def constant_queries(results):
         "note": f"queries per request ({' / '.join(CONSTANT_QUERY_MODES)}): {counts}; "
         f"counted with Django's test client when the first {prefix['articles']:,} articles were "
         "in (the newest; the rest are older), and again at the full size",
+    }
+
+
+def constant_api_queries(results):
+    name = "Content API queries constant as the archive grows"
+    api = results["inprocess"].get("api")
+    prefix = ((results.get("fill") or {}).get("prefix") or {}).get("api_queries")
+    if not api:
+        return None
+    counts = ", ".join(
+        f"{page} " + "/".join(str(modes[label]["queries"]["count"]) for label in modes)
+        for page, modes in api.items()
+    )
+    if not prefix:
+        return {
+            "name": name,
+            "target": "the same count at two sizes",
+            "measured": counts,
+            "ok": None,
+            "note": "no smaller archive was measured (a kept database, or too small a run)",
+        }
+    changed = [
+        f"{page} ({label}) {small} → {api[page][label]['queries']['count']}"
+        for page, modes in prefix.items()
+        for label, small in modes.items()
+        if page in api and api[page][label]["queries"]["count"] != small
+    ]
+    sizes = f"{results['fill']['prefix']['articles']:,} and {results['articles']:,} articles"
+    return {
+        "name": name,
+        "target": f"the same count per request at {sizes}",
+        "measured": f"{len(changed)} changed: " + "; ".join(changed) if changed else "all equal",
+        "ok": not changed,
+        "note": f"queries per request (cold / warm): {counts}",
     }
 
 
