@@ -232,3 +232,63 @@ def test_a_repeated_request_is_answered_from_the_cache_until_something_public_ch
 
     settings.NEWSROOM_FRAGMENT_CACHE_SECONDS = 0
     assert client.get(ARTICLES).json() == first.json()
+
+
+def conforms(value, schema, components, where="$"):
+    """`value` is what `schema` (OpenAPI 3.0, as drf-spectacular writes it) documents: every
+    documented property present (required ones), none undocumented, each of its type."""
+    if value is None and schema.get("nullable"):
+        return
+    while "$ref" in schema:
+        schema = components[schema["$ref"].rsplit("/", 1)[-1]]
+    if "allOf" in schema:
+        [schema] = schema["allOf"]
+        return conforms(value, schema, components, where)
+    if value is None:
+        assert schema.get("nullable"), f"{where} is null, not documented as nullable"
+        return
+    kinds = {
+        "object": dict,
+        "array": list,
+        "string": str,
+        "integer": int,
+        "number": (int, float),
+        "boolean": bool,
+    }
+    kind = schema.get("type", "object" if "properties" in schema else None)
+    if kind:
+        assert isinstance(value, kinds[kind]), f"{where}: {value!r} is not {kind}"
+    if kind == "object" and "properties" in schema:
+        assert set(schema.get("required", [])) <= set(value), f"{where} lacks required keys"
+        assert set(value) <= set(schema["properties"]), f"{where} has undocumented keys"
+        for key, item in value.items():
+            conforms(item, schema["properties"][key], components, f"{where}.{key}")
+    if kind == "array":
+        for n, item in enumerate(value):
+            conforms(item, schema["items"], components, f"{where}[{n}]")
+    if "enum" in schema:
+        assert value in schema["enum"], f"{where}: {value!r} not in {schema['enum']}"
+
+
+def test_every_documented_endpoint_answers_as_documented(client, newsroom):
+    schema = client.get("/api/v1/schema/?format=json").json()
+    components = schema["components"]["schemas"]
+    live = newsroom["live"]
+    slugs = {
+        "sections": newsroom["economy"].slug,
+        "authors": newsroom["titi"].slug,
+        "tags": "cotton",
+    }
+    answered = []
+    for path, operations in schema["paths"].items():
+        kind = path.split("/")[3]
+        concrete = path.replace("{id}", str(live.pk)).replace("{slug}", slugs.get(kind, ""))
+        documented = operations["get"]["responses"]["200"]["content"]["application/json"]
+        response = client.get(concrete)
+        assert response.status_code == 200, concrete
+        body = response.json()
+        conforms(body, documented["schema"], components, concrete)
+        if "results" in body:
+            assert body["results"], f"{concrete} documented a list and gave an empty one"
+        answered.append(path)
+    assert len(answered) == 8, answered
