@@ -37,6 +37,11 @@ MODERATOR_PERMISSIONS = [
     "articles.add_tag",
     "articles.change_tag",
     "articles.delete_tag",
+    # Old addresses of imported sites, and any an editor adds (redirects/).
+    "redirects.add_redirect",
+    "redirects.change_redirect",
+    "redirects.delete_redirect",
+    "redirects.view_redirect",
 ]
 
 ROLE_PERMISSIONS = {WRITER: WRITER_PERMISSIONS, MODERATOR: MODERATOR_PERMISSIONS}

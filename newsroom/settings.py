@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "api",
     "webhooks",
+    "importers",
+    "redirects",
     # The project's own system checks (newsroom/checks.py).
     "newsroom",
 ]
@@ -129,6 +131,11 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Old addresses (imports, the admin's table) answer 301 where the site has nothing (404).
+    # After CommonMiddleware, so it sees the 404 first: its own trailing-slash variants before
+    # APPEND_SLASH's; inside the page cache, which stores no 301 and forgets a cached 404
+    # when a redirect is saved (pagecache.receivers).
+    "redirects.middleware.RedirectFallbackMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -356,6 +363,9 @@ NEWSROOM_TASK_RETRY_SECONDS = env_int("NEWSROOM_TASK_RETRY_SECONDS", 30)
 # was killed) and queued again when a worker starts (jobs.reaper); a dead worker of this host
 # is recognised at once.
 NEWSROOM_TASK_LEASE_SECONDS = env_int("NEWSROOM_TASK_LEASE_SECONDS", 3600)
+
+# Exports uploaded in the admin (importers/) wait here between their dry run and the import.
+NEWSROOM_IMPORT_DIR = env_str("NEWSROOM_IMPORT_DIR", str(VAR_DIR / "imports"))
 
 # Webhooks (webhooks/): endpoints registered in the admin are POSTed signed JSON when articles
 # are published, updated, unpublished or deleted; a receiver gets this long to answer.

@@ -142,6 +142,8 @@ def connect_signals():
         SlugRedirect,
         TaggedArticle,
     )
+    from redirects.models import Redirect
+    from redirects.signals import redirects_recorded
 
     for model in (Article, Author, Byline, Correction, Section, SlugRedirect, TaggedArticle, Tag):
         post_save.connect(content_changed, sender=model, dispatch_uid=f"cache-{model.__name__}")
@@ -154,3 +156,8 @@ def connect_signals():
         tags_changed, sender=Article.tags.through, dispatch_uid="cache-article-tags"
     )
     post_save.connect(schedule_changed, sender=Revision, dispatch_uid="cache-schedule")
+    # A redirect changes what its old address answers (a cached 404 until then): the site's
+    # version moves on (touched_by names nothing else), for a row or for an import's many.
+    post_save.connect(content_changed, sender=Redirect, dispatch_uid="cache-Redirect")
+    post_delete.connect(content_changed, sender=Redirect, dispatch_uid="cache-del-Redirect")
+    redirects_recorded.connect(content_changed, dispatch_uid="cache-redirects-recorded")

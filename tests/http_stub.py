@@ -43,7 +43,7 @@ class HTTPStub:
                 except OSError:  # the client gave up waiting
                     pass
 
-            do_POST = do_PURGE = do_BAN = answer
+            do_GET = do_POST = do_PURGE = do_BAN = answer
 
             def log_message(self, *args):
                 pass

@@ -34,3 +34,6 @@ CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = False
 # Each test process keeps its cache in memory, as tests/conftest.py expects (cleared around each
 # test): parallel runs never share pages or versions. Caching tests set their own CACHES.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Exports uploaded in the admin wait in a folder of their own per test run.
+NEWSROOM_IMPORT_DIR = tempfile.mkdtemp(prefix="newsroom-test-imports-")

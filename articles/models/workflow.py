@@ -54,6 +54,7 @@ class AuditEntry(models.Model):
         RESTORED = "restore", _("Revision restored")
         DELETED = "delete", _("Moved to the bin")
         UNDELETED = "undelete", _("Restored from the bin")
+        IMPORTED = "import", _("Imported")
 
     # Kept when the article goes, so the record of what happened to it survives.
     article = models.ForeignKey(
