@@ -271,9 +271,12 @@ class Loader:
             return
         known = self.imported(Kind.POST, [post.source_id for post in posts])
         fresh = [post for post in posts if post.source_id not in known]
+        # The batch's articles already here, in one query rather than one per post.
+        here = Article.objects.in_bulk([item.object_id for item in known.values()])
         for post in posts:
             if post.source_id in known:
-                self.update(post, known[post.source_id])
+                item = known[post.source_id]
+                self.update(post, item, here.get(item.object_id))
         self.create(fresh)
         done = self.report.counts["posts read"] = self.report.counts["posts read"] + len(posts)
         if done // PROGRESS_EVERY != (done - len(posts)) // PROGRESS_EVERY:
@@ -384,8 +387,7 @@ class Loader:
             self.images.want(article, post.featured_image)
         self.touched.add(f"article:{article.pk}")
 
-    def update(self, post, known):
-        article = Article.objects.filter(pk=known.object_id).first()
+    def update(self, post, known, article):
         fingerprint = mapping.fingerprint(post)
         if article is None:
             self.report.note(f"post {post.source_id}: deleted here since it was imported, left out")
